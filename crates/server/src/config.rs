@@ -1,0 +1,176 @@
+//! Typed configuration from `PAYGATE_*` variables (and `.env`), validated at start-up.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use clap::{Args, ValueEnum};
+use rust_decimal::Decimal;
+use secrecy::SecretString;
+use url::Url;
+
+use crate::parse;
+
+const MAINNET_USDT: &str = "0xdAC17F958D2ee523a2206206994597C13D831ec7";
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One line per event, starting with the emoji legend.
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+/// What the payment provider settles in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SettlementAsset {
+    Eth,
+    Usdt,
+}
+
+/// Every setting of Paygate. Each is read from its `PAYGATE_*` variable (or the flag of the same
+/// name); values are trimmed; secrets never appear in `Debug` output.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// PostgreSQL URL. Unset: an embedded PostgreSQL is started under PAYGATE_DATA_DIR.
+    #[arg(long, env = "PAYGATE_DATABASE_URL", value_parser = parse::secret, hide_env_values = true)]
+    pub database_url: Option<SecretString>,
+
+    /// Directory for the embedded database and generated secrets.
+    #[arg(long, env = "PAYGATE_DATA_DIR", default_value = "./data", value_parser = parse::path)]
+    pub data_dir: PathBuf,
+
+    /// HTTP listen address.
+    #[arg(long, env = "PAYGATE_HTTP_ADDR", default_value = "127.0.0.1:8080", value_parser = parse::socket_addr)]
+    pub http_addr: SocketAddr,
+
+    /// External base URL used in links and provider callbacks.
+    #[arg(long, env = "PAYGATE_PUBLIC_URL", default_value = "http://127.0.0.1:8080", value_parser = parse::http_url)]
+    pub public_url: Url,
+
+    /// Session (JWT) signing secret, at least 32 characters. Unset: generated once into the data dir.
+    #[arg(long, env = "PAYGATE_JWT_SECRET", value_parser = parse::long_secret, hide_env_values = true)]
+    pub jwt_secret: Option<SecretString>,
+
+    /// Link signing key, at least 32 characters. Unset: generated once into the data dir.
+    #[arg(long, env = "PAYGATE_SIGNING_KEY", value_parser = parse::long_secret, hide_env_values = true)]
+    pub signing_key: Option<SecretString>,
+
+    /// Platform fee taken from every payment, in percent (0–50).
+    #[arg(long, env = "PAYGATE_PLATFORM_FEE_PERCENT", default_value = "3", value_parser = parse::fee_percent)]
+    pub platform_fee_percent: Decimal,
+
+    /// Telegram bot token. Unset: the bot is disabled (with a warning).
+    #[arg(long, env = "PAYGATE_TELEGRAM_BOT_TOKEN", value_parser = parse::secret, hide_env_values = true)]
+    pub telegram_bot_token: Option<SecretString>,
+
+    /// Telegram Bot API base URL.
+    #[arg(long, env = "PAYGATE_TELEGRAM_API_URL", default_value = "https://api.telegram.org", value_parser = parse::http_url)]
+    pub telegram_api_url: Url,
+
+    /// NOWPayments API key (set together with the IPN secret). Unset: sandbox payments.
+    #[arg(long, env = "PAYGATE_NOWPAYMENTS_API_KEY", value_parser = parse::secret, hide_env_values = true)]
+    pub nowpayments_api_key: Option<SecretString>,
+
+    /// NOWPayments IPN secret (set together with the API key).
+    #[arg(long, env = "PAYGATE_NOWPAYMENTS_IPN_SECRET", value_parser = parse::secret, hide_env_values = true)]
+    pub nowpayments_ipn_secret: Option<SecretString>,
+
+    /// NOWPayments API base URL.
+    #[arg(long, env = "PAYGATE_NOWPAYMENTS_API_URL", default_value = "https://api.nowpayments.io/v1", value_parser = parse::http_url)]
+    pub nowpayments_api_url: Url,
+
+    /// ChangeNOW API key. Unset: sandbox swaps.
+    #[arg(long, env = "PAYGATE_CHANGENOW_API_KEY", value_parser = parse::secret, hide_env_values = true)]
+    pub changenow_api_key: Option<SecretString>,
+
+    /// ChangeNOW API base URL.
+    #[arg(long, env = "PAYGATE_CHANGENOW_API_URL", default_value = "https://api.changenow.io/v2", value_parser = parse::http_url)]
+    pub changenow_api_url: Url,
+
+    /// Ethereum JSON-RPC URL (set together with the host wallet key). Unset: sandbox wallet.
+    #[arg(long, env = "PAYGATE_ETH_RPC_URL", value_parser = parse::http_url)]
+    pub eth_rpc_url: Option<Url>,
+
+    /// Host wallet private key, 0x + 64 hex (or use PAYGATE_HOST_WALLET_PRIVATE_KEY_FILE).
+    #[arg(long, env = "PAYGATE_HOST_WALLET_PRIVATE_KEY", value_parser = parse::private_key, hide_env_values = true)]
+    pub host_wallet_private_key: Option<SecretString>,
+
+    /// File holding the host wallet private key.
+    #[arg(long, env = "PAYGATE_HOST_WALLET_PRIVATE_KEY_FILE", value_parser = parse::path)]
+    pub host_wallet_private_key_file: Option<PathBuf>,
+
+    /// Ethereum chain id (1 mainnet, 11155111 Sepolia, 31337 anvil).
+    #[arg(long, env = "PAYGATE_ETH_CHAIN_ID", default_value = "1", value_parser = parse::positive_u64)]
+    pub eth_chain_id: u64,
+
+    /// USDT (ERC-20) contract address.
+    #[arg(long, env = "PAYGATE_USDT_CONTRACT", default_value = MAINNET_USDT, value_parser = parse::evm_address)]
+    pub usdt_contract: String,
+
+    /// Confirmations before a host-wallet transfer counts as done.
+    #[arg(long, env = "PAYGATE_ETH_CONFIRMATIONS", default_value = "3", value_parser = parse::confirmations)]
+    pub eth_confirmations: u32,
+
+    /// What the payment provider settles in.
+    #[arg(long, env = "PAYGATE_SETTLEMENT_ASSET", default_value = "eth", value_enum, ignore_case = true)]
+    pub settlement_asset: SettlementAsset,
+
+    /// How often threshold payouts are checked (e.g. 5m, 1h).
+    #[arg(long, env = "PAYGATE_BATCH_INTERVAL", default_value = "5m", value_parser = parse::interval)]
+    pub batch_interval: Duration,
+
+    /// Log format.
+    #[arg(long, env = "PAYGATE_LOG_FORMAT", default_value = "human", value_enum, ignore_case = true)]
+    pub log_format: LogFormat,
+
+    /// Log filter (tracing EnvFilter syntax, e.g. `info,paygate_jobs=debug`).
+    #[arg(long, env = "PAYGATE_LOG", default_value = "info", value_parser = parse::trimmed)]
+    pub log: String,
+
+    /// Maximum PostgreSQL connections of this process.
+    #[arg(long, env = "PAYGATE_DB_MAX_CONNECTIONS", default_value = "20", value_parser = parse::pool_size)]
+    pub db_max_connections: u32,
+
+    /// Jobs one worker process runs at the same time.
+    #[arg(long, env = "PAYGATE_WORKER_CONCURRENCY", default_value = "8", value_parser = parse::concurrency)]
+    pub worker_concurrency: usize,
+}
+
+/// A cross-field rule of the configuration was broken.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error(
+        "{set} is set but {missing} is not: configure both for the live {provider} adapter, or neither for the sandbox"
+    )]
+    Partial { provider: &'static str, set: &'static str, missing: &'static str },
+    #[error("PAYGATE_HOST_WALLET_PRIVATE_KEY and PAYGATE_HOST_WALLET_PRIVATE_KEY_FILE are both set: use one")]
+    TwoWalletKeys,
+}
+
+impl Config {
+    /// Checks the rules that involve several variables.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        pair(
+            "NOWPayments",
+            ("PAYGATE_NOWPAYMENTS_API_KEY", self.nowpayments_api_key.is_some()),
+            ("PAYGATE_NOWPAYMENTS_IPN_SECRET", self.nowpayments_ipn_secret.is_some()),
+        )?;
+        if self.host_wallet_private_key.is_some() && self.host_wallet_private_key_file.is_some() {
+            return Err(ConfigError::TwoWalletKeys);
+        }
+        let has_key = self.host_wallet_private_key.is_some() || self.host_wallet_private_key_file.is_some();
+        pair(
+            "Ethereum wallet",
+            ("PAYGATE_ETH_RPC_URL", self.eth_rpc_url.is_some()),
+            ("PAYGATE_HOST_WALLET_PRIVATE_KEY", has_key),
+        )
+    }
+}
+
+fn pair(provider: &'static str, a: (&'static str, bool), b: (&'static str, bool)) -> Result<(), ConfigError> {
+    match (a.1, b.1) {
+        (true, false) => Err(ConfigError::Partial { provider, set: a.0, missing: b.0 }),
+        (false, true) => Err(ConfigError::Partial { provider, set: b.0, missing: a.0 }),
+        _ => Ok(()),
+    }
+}

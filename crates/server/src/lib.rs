@@ -1,0 +1,13 @@
+//! The `paygate` program: configuration, telemetry, embedded PostgreSQL and the wiring of each role.
+
+pub mod cli;
+pub mod config;
+pub mod embedded_pg;
+mod human_log;
+mod parse;
+mod pg_binaries;
+pub mod platform;
+pub mod roles;
+mod secrets;
+pub mod shutdown;
+pub mod telemetry;

@@ -1,0 +1,88 @@
+//! Entry point of the `paygate` binary.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use paygate_jobs::JobId;
+use paygate_server::{
+    cli::{Cli, Command, JobsAction},
+    platform::Platform,
+    roles::{self, Role},
+    shutdown, telemetry,
+};
+
+fn main() -> ExitCode {
+    if let Err(error) = dotenvy::dotenv()
+        && !error.not_found()
+    {
+        eprintln!("error: could not read .env: {error}");
+        return ExitCode::from(2);
+    }
+    let cli = Cli::parse();
+    if let Err(error) = cli.config.validate() {
+        eprintln!("error: {error}");
+        return ExitCode::from(2);
+    }
+    telemetry::init(cli.config.log_format, &cli.config.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: could not start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(kind = "error", error = %format!("{error:#}"), "paygate stopped with an error");
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let role = match cli.command {
+        Command::Config => {
+            println!("{:#?}", cli.config);
+            return Ok(());
+        }
+        Command::Bot => anyhow::bail!(
+            "the Telegram bot role is not part of this build yet; `paygate up` runs HTTP and workers"
+        ),
+        Command::Up => Role::All,
+        Command::Serve => Role::Serve,
+        Command::Worker => Role::Worker,
+        Command::Migrate | Command::Jobs { .. } => return admin(cli).await,
+    };
+    let shutdown = shutdown::on_signals()?;
+    let platform = Platform::start(cli.config).await?;
+    roles::run(platform, role, shutdown).await
+}
+
+async fn admin(cli: Cli) -> anyhow::Result<()> {
+    let platform = Platform::start(cli.config).await?;
+    let pool = platform.app.pool.clone();
+    let result = match cli.command {
+        Command::Jobs { action: JobsAction::Attention { limit } } => {
+            paygate_jobs::list_needing_attention(&pool, limit).await.map(|jobs| {
+                for job in jobs {
+                    println!(
+                        "{}\t{}\tattempts {}/{}\t{}\t{}",
+                        job.id,
+                        job.kind,
+                        job.attempts,
+                        job.max_attempts,
+                        job.updated_at,
+                        job.last_error.unwrap_or_default()
+                    );
+                }
+            })
+        }
+        Command::Jobs { action: JobsAction::Retry { id } } => paygate_jobs::retry(&pool, JobId(id)).await,
+        Command::Jobs { action: JobsAction::Cancel { id } } => paygate_jobs::cancel(&pool, JobId(id)).await,
+        _ => Ok(()), // migrate: Platform::start applied the migrations
+    };
+    platform.stop().await?;
+    Ok(result?)
+}

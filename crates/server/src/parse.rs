@@ -1,0 +1,168 @@
+//! Value parsers for configuration: trim, check, and explain what is wrong.
+
+use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
+
+use rust_decimal::Decimal;
+use secrecy::SecretString;
+use url::Url;
+
+pub fn trimmed(raw: &str) -> Result<String, String> {
+    let value = raw.trim();
+    if value.is_empty() {
+        Err("must not be empty (unset the variable instead)".into())
+    } else {
+        Ok(value.to_owned())
+    }
+}
+
+pub fn secret(raw: &str) -> Result<SecretString, String> {
+    trimmed(raw).map(SecretString::from)
+}
+
+pub fn long_secret(raw: &str) -> Result<SecretString, String> {
+    let value = trimmed(raw)?;
+    if value.chars().count() < 32 {
+        return Err("must be at least 32 characters".into());
+    }
+    Ok(SecretString::from(value))
+}
+
+pub fn private_key(raw: &str) -> Result<SecretString, String> {
+    let value = trimmed(raw)?;
+    let hex = value.strip_prefix("0x").unwrap_or(&value);
+    if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        // Never echo the value: it is a key.
+        return Err("must be 64 hexadecimal characters, optionally prefixed with 0x".into());
+    }
+    Ok(SecretString::from(value))
+}
+
+pub fn path(raw: &str) -> Result<PathBuf, String> {
+    trimmed(raw).map(PathBuf::from)
+}
+
+pub fn socket_addr(raw: &str) -> Result<SocketAddr, String> {
+    let value = trimmed(raw)?;
+    SocketAddr::from_str(&value).map_err(|_| format!("`{value}` is not an address like 127.0.0.1:8080"))
+}
+
+pub fn http_url(raw: &str) -> Result<Url, String> {
+    let value = trimmed(raw)?;
+    let url = Url::parse(&value).map_err(|e| format!("`{value}` is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!("`{value}` must be an http(s) URL with a host"));
+    }
+    Ok(url)
+}
+
+pub fn fee_percent(raw: &str) -> Result<Decimal, String> {
+    let value = trimmed(raw)?;
+    let fee = Decimal::from_str(&value).map_err(|_| format!("`{value}` is not a decimal number"))?;
+    if fee < Decimal::ZERO || fee > Decimal::from(50) {
+        return Err(format!("`{value}` must be between 0 and 50"));
+    }
+    Ok(fee)
+}
+
+pub fn positive_u64(raw: &str) -> Result<u64, String> {
+    let value = trimmed(raw)?;
+    match value.parse::<u64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("`{value}` must be a positive integer")),
+    }
+}
+
+fn bounded(raw: &str, min: u64, max: u64) -> Result<u64, String> {
+    let value = trimmed(raw)?;
+    match value.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!("`{value}` must be an integer from {min} to {max}")),
+    }
+}
+
+pub fn confirmations(raw: &str) -> Result<u32, String> {
+    bounded(raw, 0, 1000).map(|n| n as u32)
+}
+
+pub fn pool_size(raw: &str) -> Result<u32, String> {
+    bounded(raw, 2, 1000).map(|n| n as u32)
+}
+
+pub fn concurrency(raw: &str) -> Result<usize, String> {
+    bounded(raw, 1, 1000).map(|n| n as usize)
+}
+
+pub fn evm_address(raw: &str) -> Result<String, String> {
+    let value = trimmed(raw)?;
+    let hex = value.strip_prefix("0x").unwrap_or("");
+    if hex.len() != 40 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(format!("`{value}` is not an 0x-prefixed 20-byte address"));
+    }
+    Ok(value)
+}
+
+pub fn interval(raw: &str) -> Result<Duration, String> {
+    let value = trimmed(raw)?;
+    let duration =
+        humantime::parse_duration(&value).map_err(|e| format!("`{value}` is not a duration like 5m: {e}"))?;
+    if duration < Duration::from_secs(10) || duration > Duration::from_secs(7 * 24 * 3600) {
+        return Err(format!("`{value}` must be between 10s and 7d"));
+    }
+    Ok(duration)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_trimmed_and_empty_ones_rejected() {
+        assert_eq!(trimmed("  abc\n").as_deref(), Ok("abc"));
+        assert!(trimmed(" \n").is_err());
+    }
+
+    #[test]
+    fn fee_percent_rejects_non_numbers_and_out_of_range() {
+        assert_eq!(fee_percent("3"), Ok(Decimal::from(3)));
+        assert_eq!(fee_percent(" 2.5 "), Ok(Decimal::new(25, 1)));
+        for bad in ["abc", "-1", "51", "3%", ""] {
+            assert!(fee_percent(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn urls_must_be_http_with_a_host() {
+        assert!(http_url("https://api.telegram.org").is_ok());
+        for bad in ["ftp://x.org", "not a url", "http://", "mailto:a@b.c"] {
+            assert!(http_url(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn private_key_errors_never_echo_the_key() {
+        let error = private_key("0xnothex-secret-material").err().unwrap_or_default();
+        assert!(!error.contains("secret-material"));
+        assert!(private_key(&format!("0x{}", "ab".repeat(32))).is_ok());
+        assert!(private_key(&"ab".repeat(31)).is_err());
+    }
+
+    #[test]
+    fn intervals_parse_human_durations_within_bounds() {
+        assert_eq!(interval("5m"), Ok(Duration::from_secs(300)));
+        for bad in ["5", "1s", "30d", "soon"] {
+            assert!(interval(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn evm_addresses_need_prefix_and_forty_hex_digits() {
+        assert!(evm_address("0xdAC17F958D2ee523a2206206994597C13D831ec7").is_ok());
+        for bad in [
+            "dAC17F958D2ee523a2206206994597C13D831ec7",
+            "0x123",
+            "0xZZC17F958D2ee523a2206206994597C13D831ec7",
+        ] {
+            assert!(evm_address(bad).is_err(), "{bad} accepted");
+        }
+    }
+}

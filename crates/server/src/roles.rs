@@ -1,0 +1,69 @@
+//! The roles of the binary: HTTP server, job worker, or everything in one process.
+
+use anyhow::Context;
+use paygate_app::App;
+use paygate_http::HttpState;
+use paygate_jobs::{Worker, WorkerConfig};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::platform::Platform;
+
+/// Serves HTTP on `listener` until `shutdown`, finishing in-flight requests.
+pub async fn serve(app: App, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let addr = listener.local_addr()?;
+    let state = HttpState { app, metrics: paygate_http::metrics_recorder::install() };
+    tracing::info!(kind = "startup", %addr, "HTTP server listening");
+    paygate_http::serve(listener, state, shutdown).await.context("HTTP server failed")
+}
+
+/// A worker running every registered job kind and cron schedule.
+pub fn worker(app: &App, concurrency: usize) -> Worker {
+    let config = WorkerConfig { concurrency, ..WorkerConfig::default() };
+    Worker::new(app.pool.clone(), paygate_app::jobs::registry(app), config)
+        .with_crons(paygate_app::jobs::crons())
+}
+
+/// What one process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    All,
+    Serve,
+    Worker,
+}
+
+/// Starts the platform, runs `role` until a signal, then stops everything in order.
+pub async fn run(platform: Platform, role: Role, shutdown: CancellationToken) -> anyhow::Result<()> {
+    paygate_http::metrics_recorder::install();
+    let app = platform.app.clone();
+    let mut tasks = tokio::task::JoinSet::new();
+    if matches!(role, Role::All | Role::Serve) {
+        let addr = platform.config.http_addr;
+        let listener =
+            TcpListener::bind(addr).await.with_context(|| format!("binding PAYGATE_HTTP_ADDR {addr}"))?;
+        tasks.spawn(serve(app.clone(), listener, shutdown.clone()));
+    }
+    if matches!(role, Role::All | Role::Worker) {
+        let worker = worker(&app, platform.config.worker_concurrency);
+        let token = shutdown.clone();
+        tasks.spawn(async move { worker.run(token).await.map_err(anyhow::Error::from) });
+    }
+    if role == Role::All && platform.config.telegram_bot_token.is_none() {
+        tracing::warn!(kind = "warning", "PAYGATE_TELEGRAM_BOT_TOKEN unset: the Telegram bot is disabled");
+    }
+    tracing::info!(kind = "startup", ?role, public_url = %platform.config.public_url, "🎉 Paygate is running");
+    let mut first_error = None;
+    while let Some(result) = tasks.join_next().await {
+        let outcome = result.map_err(anyhow::Error::from).and_then(|r| r);
+        if let Err(error) = outcome {
+            tracing::error!(kind = "error", error = %format!("{error:#}"), "a role stopped with an error; shutting down");
+            shutdown.cancel();
+            first_error.get_or_insert(error);
+        }
+    }
+    platform.stop().await?;
+    match first_error {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,9 @@
+//! Test harness for Paygate: fresh databases, the real app on port 0, and (later) fake providers.
+
+#![allow(clippy::expect_used)] // a harness that cannot start should fail the test loudly
+
+mod app;
+mod database;
+
+pub use app::{TestApp, spawn_app, spawn_app_with_worker};
+pub use database::fresh_database;
