@@ -52,3 +52,37 @@ pub enum JobsAction {
     /// Cancel a pending or needs-attention job.
     Cancel { id: i64 },
 }
+
+/// Parses the command line and environment; a bad value is reported with the variable it came
+/// from and never echoes a secret.
+pub fn parse() -> Result<Cli, String> {
+    use clap::Parser as _;
+    Cli::try_parse().map_err(|error| match explain(&error) {
+        Some(message) => format!("error: {message}"),
+        None => error.render().to_string(),
+    })
+}
+
+/// Rewrites a bad-value error to name the `PAYGATE_*` variable, with the parser's reason only.
+fn explain(error: &clap::Error) -> Option<String> {
+    use clap::{
+        CommandFactory,
+        error::{ContextKind, ContextValue, ErrorKind},
+    };
+    if !matches!(error.kind(), ErrorKind::ValueValidation | ErrorKind::InvalidValue) {
+        return None;
+    }
+    let Some(ContextValue::String(arg)) = error.get(ContextKind::InvalidArg) else { return None };
+    let long = arg.split_whitespace().next()?.trim_start_matches("--").to_owned();
+    let command = Cli::command();
+    let argument = command.get_arguments().find(|a| a.get_long() == Some(long.as_str()))?;
+    let variable = argument.get_env()?.to_string_lossy().into_owned();
+    let reason = match std::error::Error::source(error) {
+        Some(source) => source.to_string(),
+        None => match error.get(ContextKind::ValidValue) {
+            Some(ContextValue::Strings(values)) => format!("must be one of: {}", values.join(", ")),
+            _ => "invalid value".to_owned(),
+        },
+    };
+    Some(format!("{variable} (--{long}) is invalid: {reason}"))
+}

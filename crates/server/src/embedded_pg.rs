@@ -222,8 +222,9 @@ async fn initdb(
         nix::unistd::chown(pgdata, Some(user.uid.into()), Some(user.gid.into()))
             .map_err(|e| EmbeddedError::Setup(format!("chown of the cluster directory failed: {e}")))?;
     }
-    // initdb reads the superuser password from a file the server user can read; removed right after.
-    let pwfile = pgdata.join(".initdb-password");
+    // initdb reads the superuser password from a file the server user can read (next to the cluster,
+    // which must start empty); removed right after.
+    let pwfile = pgdata.with_file_name(".initdb-password");
     write_private(&pwfile, password.expose_secret())?;
     if let Some(user) = run_as {
         nix::unistd::chown(&pwfile, Some(user.uid.into()), Some(user.gid.into()))

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use paygate_jobs::JobId;
 use paygate_server::{
-    cli::{Cli, Command, JobsAction},
+    cli::{self, Cli, Command, JobsAction},
     platform::Platform,
     roles::{self, Role},
     shutdown, telemetry,
@@ -18,7 +18,15 @@ fn main() -> ExitCode {
         eprintln!("error: could not read .env: {error}");
         return ExitCode::from(2);
     }
-    let cli = Cli::parse();
+    let cli = match cli::parse() {
+        Ok(cli) => cli,
+        Err(message) if message.starts_with("error:") => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+        // --help, --version and usage errors: clap's own rendering and exit code.
+        Err(_) => Cli::parse(),
+    };
     if let Err(error) = cli.config.validate() {
         eprintln!("error: {error}");
         return ExitCode::from(2);

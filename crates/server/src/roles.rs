@@ -51,7 +51,7 @@ pub async fn run(platform: Platform, role: Role, shutdown: CancellationToken) ->
     if role == Role::All && platform.config.telegram_bot_token.is_none() {
         tracing::warn!(kind = "warning", "PAYGATE_TELEGRAM_BOT_TOKEN unset: the Telegram bot is disabled");
     }
-    tracing::info!(kind = "startup", ?role, public_url = %platform.config.public_url, "🎉 Paygate is running");
+    tracing::info!(kind = "complete", ?role, public_url = %platform.config.public_url, "Paygate is running");
     let mut first_error = None;
     while let Some(result) = tasks.join_next().await {
         let outcome = result.map_err(anyhow::Error::from).and_then(|r| r);

@@ -1,5 +1,7 @@
 //! Tracing set-up: JSON lines or the human format with the emoji legend.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::{EnvFilter, fmt, layer::SubscriberExt, util::SubscriberInitExt};
 
 use crate::{config::LogFormat, human_log::HumanFormat};
@@ -12,6 +14,9 @@ pub fn init(format: LogFormat, filter: &str) {
         LogFormat::Json => registry
             .with(fmt::layer().json().with_current_span(true).with_span_list(true).flatten_event(true))
             .try_init(),
-        LogFormat::Human => registry.with(fmt::layer().event_format(HumanFormat)).try_init(),
+        LogFormat::Human => {
+            let ansi = std::io::stdout().is_terminal();
+            registry.with(fmt::layer().with_ansi(ansi).event_format(HumanFormat)).try_init()
+        }
     };
 }

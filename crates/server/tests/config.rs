@@ -1,0 +1,114 @@
+//! Start-up configuration errors from the real binary: named variable, no secret echoed.
+
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_paygate");
+
+fn run(vars: &[(&str, &str)]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = Command::new(BIN);
+    command.arg("migrate").env_clear().current_dir(dir.path()).env("PAYGATE_DATA_DIR", dir.path().join("data"));
+    for (key, value) in vars {
+        command.env(key, value);
+    }
+    command.output().unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_malformed_value_stops_start_up_naming_the_variable() {
+    for (var, value) in [
+        ("PAYGATE_PLATFORM_FEE_PERCENT", "three"),
+        ("PAYGATE_HTTP_ADDR", "localhost"),
+        ("PAYGATE_PUBLIC_URL", "ftp://example.org"),
+        ("PAYGATE_ETH_CONFIRMATIONS", "-1"),
+        ("PAYGATE_SETTLEMENT_ASSET", "btc"),
+        ("PAYGATE_BATCH_INTERVAL", "soon"),
+        ("PAYGATE_LOG_FORMAT", "xml"),
+    ] {
+        let output = run(&[(var, value)]);
+        assert_eq!(output.status.code(), Some(2), "{var}={value} was accepted");
+        assert!(stderr(&output).contains(var), "{var} not named in: {}", stderr(&output));
+    }
+}
+
+#[test]
+fn a_malformed_secret_is_reported_without_echoing_it() {
+    let output = run(&[("PAYGATE_HOST_WALLET_PRIVATE_KEY", "0xthis-is-the-secret-key-material")]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert!(text.contains("PAYGATE_HOST_WALLET_PRIVATE_KEY"), "{text}");
+    assert!(!text.contains("secret-key-material"), "the secret leaked: {text}");
+}
+
+#[test]
+fn partial_provider_credentials_are_a_start_up_error() {
+    let output = run(&[("PAYGATE_NOWPAYMENTS_API_KEY", "key")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("PAYGATE_NOWPAYMENTS_IPN_SECRET"), "{}", stderr(&output));
+    let output = run(&[("PAYGATE_ETH_RPC_URL", "http://127.0.0.1:8545")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("PAYGATE_HOST_WALLET_PRIVATE_KEY"), "{}", stderr(&output));
+}
+
+#[test]
+fn values_with_surrounding_whitespace_are_trimmed() {
+    let output = run(&[("PAYGATE_PLATFORM_FEE_PERCENT", " 2.5\n"), ("PAYGATE_DATABASE_URL", "postgres://x@127.0.0.1:1/none\n")]);
+    // The fee parses; start-up then fails only because that database does not exist.
+    let text = stderr(&output);
+    assert!(!text.contains("PAYGATE_PLATFORM_FEE_PERCENT"), "{text}");
+    assert!(text.contains("could not connect to PostgreSQL"), "{text}");
+}
+
+#[test]
+fn help_documents_every_paygate_variable() {
+    let output = Command::new(BIN).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    for var in [
+        "PAYGATE_DATABASE_URL",
+        "PAYGATE_DATA_DIR",
+        "PAYGATE_HTTP_ADDR",
+        "PAYGATE_PUBLIC_URL",
+        "PAYGATE_JWT_SECRET",
+        "PAYGATE_SIGNING_KEY",
+        "PAYGATE_PLATFORM_FEE_PERCENT",
+        "PAYGATE_TELEGRAM_BOT_TOKEN",
+        "PAYGATE_TELEGRAM_API_URL",
+        "PAYGATE_NOWPAYMENTS_API_KEY",
+        "PAYGATE_NOWPAYMENTS_IPN_SECRET",
+        "PAYGATE_NOWPAYMENTS_API_URL",
+        "PAYGATE_CHANGENOW_API_KEY",
+        "PAYGATE_CHANGENOW_API_URL",
+        "PAYGATE_ETH_RPC_URL",
+        "PAYGATE_HOST_WALLET_PRIVATE_KEY",
+        "PAYGATE_HOST_WALLET_PRIVATE_KEY_FILE",
+        "PAYGATE_ETH_CHAIN_ID",
+        "PAYGATE_USDT_CONTRACT",
+        "PAYGATE_ETH_CONFIRMATIONS",
+        "PAYGATE_SETTLEMENT_ASSET",
+        "PAYGATE_BATCH_INTERVAL",
+        "PAYGATE_LOG_FORMAT",
+    ] {
+        assert!(help.contains(var), "{var} missing from --help");
+    }
+}
+
+#[test]
+fn the_config_command_never_prints_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(BIN)
+        .arg("config")
+        .env_clear()
+        .current_dir(dir.path())
+        .env("PAYGATE_TELEGRAM_BOT_TOKEN", "123:very-secret-token")
+        .env("PAYGATE_JWT_SECRET", "a-jwt-secret-that-is-long-enough-1234567890")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success());
+    assert!(text.contains("telegram_bot_token"));
+    assert!(!text.contains("very-secret-token") && !text.contains("long-enough"), "{text}");
+}
