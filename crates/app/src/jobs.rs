@@ -7,11 +7,12 @@ use paygate_jobs::{CronSpec, Registry};
 use crate::{
     App,
     housekeeping::{PurgeFinishedJobs, PurgeFinishedJobsHandler},
+    mail::SendMailHandler,
 };
 
 /// Handlers for every job kind this build knows.
-pub fn registry(_app: &App) -> Registry {
-    Registry::new().register(PurgeFinishedJobsHandler)
+pub fn registry(app: &App) -> Registry {
+    Registry::new().register(PurgeFinishedJobsHandler).register(SendMailHandler(app.mailer.clone()))
 }
 
 /// Every recurring schedule.

@@ -1,9 +1,16 @@
 //! PostgreSQL access for Paygate: connection pool, migrations and per-aggregate queries.
 
+pub mod account_tokens;
+pub mod audit;
+pub mod rate_limits;
+pub mod sandbox_mails;
+pub mod sessions;
+pub mod users;
+
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-pub use sqlx::{PgPool, Postgres, Transaction};
+pub use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
 /// Every migration of `migrations/`, embedded at compile time.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
@@ -36,4 +43,14 @@ pub async fn migrate(pool: &PgPool) -> Result<(), DbError> {
 /// Checks that the database answers.
 pub async fn ping(pool: &PgPool) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
+}
+
+/// True when `error` is a unique-constraint violation (SQLSTATE 23505) on `constraint`, if given.
+pub fn is_unique_violation(error: &sqlx::Error, constraint: Option<&str>) -> bool {
+    match error {
+        sqlx::Error::Database(db) => {
+            db.code().as_deref() == Some("23505") && constraint.is_none_or(|name| db.constraint() == Some(name))
+        }
+        _ => false,
+    }
 }

@@ -2,6 +2,9 @@
 
 pub mod account;
 pub mod channel;
+pub mod ids;
 pub mod limits;
+pub mod mailer;
+pub mod messenger;
 pub mod validation;
 pub mod wallet;

@@ -1,14 +1,19 @@
 //! Middleware shared by every route: request ids, tracing spans, HTTP metrics, body limits.
 
-use std::time::{Duration, Instant};
+use std::{
+    net::IpAddr,
+    num::NonZeroU32,
+    time::{Duration, Instant},
+};
 
 use axum::{
     Router,
-    extract::{MatchedPath, Request},
+    extract::{MatchedPath, Request, State},
     http::HeaderName,
     middleware::{self, Next},
-    response::Response,
+    response::{IntoResponse, Response},
 };
+use governor::{DefaultKeyedRateLimiter, Quota, clock::Clock};
 use tower::ServiceBuilder;
 use tower_http::{
     limit::RequestBodyLimitLayer,
@@ -21,7 +26,18 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-pub fn apply(router: Router) -> Router {
+/// The generous per-IP limit on every route (per instance; login and sign-up have stricter,
+/// database-backed limits shared by all instances).
+pub type IpRateLimiter = DefaultKeyedRateLimiter<IpAddr>;
+
+/// 30 requests per second per IP with bursts of 120.
+pub fn default_ip_limiter() -> IpRateLimiter {
+    let per_second = NonZeroU32::new(30).unwrap_or(NonZeroU32::MIN);
+    let burst = NonZeroU32::new(120).unwrap_or(NonZeroU32::MIN);
+    IpRateLimiter::keyed(Quota::per_second(per_second).allow_burst(burst))
+}
+
+pub fn apply(router: Router, state: crate::HttpState) -> Router {
     let trace = TraceLayer::new_for_http()
         .make_span_with(|request: &Request| {
             let request_id = request
@@ -33,7 +49,7 @@ pub fn apply(router: Router) -> Router {
         })
         .on_request(())
         .on_response(log_response);
-    router.layer(middleware::from_fn(record_metrics)).layer(
+    router.layer(middleware::from_fn(record_metrics)).layer(middleware::from_fn_with_state(state, limit_per_ip)).layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
             .layer(trace)
@@ -62,4 +78,18 @@ async fn record_metrics(request: Request, next: Next) -> Response {
     metrics::histogram!("paygate_http_request_duration_seconds", "method" => method, "route" => route)
         .record(started.elapsed().as_secs_f64());
     response
+}
+
+/// Answers 429 with `Retry-After` when one IP exceeds the generous per-IP quota.
+async fn limit_per_ip(State(state): State<crate::HttpState>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let ip = crate::api::extract::client_ip(&parts, state.app.settings.trust_forwarded_for);
+    if let Some(ip) = ip
+        && let Err(not_until) = state.ip_limiter.check_key(&ip)
+    {
+        let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+        let error = paygate_app::AppError::RateLimited { retry_after: wait.max(Duration::from_secs(1)) };
+        return crate::api::error::ApiError(error).into_response();
+    }
+    next.run(Request::from_parts(parts, body)).await
 }

@@ -1,28 +1,49 @@
-//! Paygate's HTTP front door: the axum router with its middleware, health, readiness and metrics.
+//! Paygate's HTTP front door: the axum router with its middleware, API, health, readiness and metrics.
 
+pub mod api;
 mod health;
 mod layers;
 pub mod metrics_recorder;
 
+use std::{net::SocketAddr, sync::Arc};
+
 use axum::{Router, routing::get};
 use metrics_exporter_prometheus::PrometheusHandle;
 use paygate_app::App;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub use layers::IpRateLimiter;
 
 /// Shared state of every handler.
 #[derive(Clone)]
 pub struct HttpState {
     pub app: App,
     pub metrics: PrometheusHandle,
+    pub ip_limiter: Arc<IpRateLimiter>,
+}
+
+impl HttpState {
+    pub fn new(app: App) -> Self {
+        Self { app, metrics: metrics_recorder::install(), ip_limiter: Arc::new(layers::default_ip_limiter()) }
+    }
+}
+
+/// The OpenAPI document of the API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::router().into_openapi()
 }
 
 /// The complete router with middleware.
 pub fn router(state: HttpState) -> Router {
+    let (api, openapi) = api::router().split_for_parts();
     let routes = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
-        .with_state(state);
-    layers::apply(routes)
+        .merge(api)
+        .with_state(state.clone());
+    let docs = SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi);
+    layers::apply(routes.merge(docs), state)
 }
 
 /// Serves the router on `listener` until `shutdown` is cancelled, finishing in-flight requests.
@@ -31,5 +52,7 @@ pub async fn serve(
     state: HttpState,
     shutdown: tokio_util::sync::CancellationToken,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown.cancelled_owned()).await
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await
 }

@@ -50,7 +50,10 @@ async fn metrics_expose_http_requests_by_route_and_status_with_latency() {
     app.get("/healthz").await;
     app.get("/no/such/route").await;
     let text = app.get("/metrics").await.text().await.unwrap();
-    assert!(text.contains(r#"paygate_http_requests_total{method="GET",route="/healthz",status="200"}"#), "{text}");
+    assert!(
+        text.contains(r#"paygate_http_requests_total{method="GET",route="/healthz",status="200"}"#),
+        "{text}"
+    );
     assert!(text.contains("paygate_http_request_duration_seconds_bucket"), "{text}");
 }
 

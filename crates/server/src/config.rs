@@ -119,6 +119,23 @@ pub struct Config {
     #[arg(long, env = "PAYGATE_BATCH_INTERVAL", default_value = "5m", value_parser = parse::interval)]
     pub batch_interval: Duration,
 
+    /// SMTP relay for account mails, e.g. smtps://user:password@mail.example.org:465. Unset: sandbox
+    /// mailer (mails kept in the database and shown to the operator).
+    #[arg(long, env = "PAYGATE_SMTP_URL", value_parser = parse::secret, hide_env_values = true)]
+    pub smtp_url: Option<SecretString>,
+
+    /// Sender of account mails.
+    #[arg(long, env = "PAYGATE_MAIL_FROM", default_value = "Paygate <no-reply@localhost>", value_parser = parse::trimmed)]
+    pub mail_from: String,
+
+    /// Lowest tier price in USD the payment provider accepts.
+    #[arg(long, env = "PAYGATE_PROVIDER_MIN_PRICE_USD", default_value = "1.00", value_parser = parse::min_price)]
+    pub provider_min_price_usd: Decimal,
+
+    /// Behind a trusted reverse proxy: take the client address from the last X-Forwarded-For hop.
+    #[arg(long, env = "PAYGATE_TRUST_FORWARDED_FOR", default_value = "false", value_parser = parse::boolean)]
+    pub trust_forwarded_for: bool,
+
     /// Log format.
     #[arg(long, env = "PAYGATE_LOG_FORMAT", default_value = "human", value_enum, ignore_case = true)]
     pub log_format: LogFormat,

@@ -64,6 +64,23 @@ pub fn fee_percent(raw: &str) -> Result<Decimal, String> {
     Ok(fee)
 }
 
+pub fn min_price(raw: &str) -> Result<Decimal, String> {
+    let value = trimmed(raw)?;
+    let price = Decimal::from_str(&value).map_err(|_| format!("`{value}` is not a decimal number"))?;
+    if price < Decimal::new(1, 2) || price > Decimal::from(100) || price.scale() > 2 {
+        return Err(format!("`{value}` must be between 0.01 and 100 with at most 2 decimals"));
+    }
+    Ok(price)
+}
+
+pub fn boolean(raw: &str) -> Result<bool, String> {
+    match trimmed(raw)?.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        other => Err(format!("`{other}` must be true or false")),
+    }
+}
+
 pub fn positive_u64(raw: &str) -> Result<u64, String> {
     let value = trimmed(raw)?;
     match value.parse::<u64>() {

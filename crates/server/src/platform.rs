@@ -1,9 +1,10 @@
 //! Start-up shared by every role: data dir, database (embedded or external), migrations, secrets.
 
-use std::str::FromStr;
+use std::{str::FromStr, sync::Arc};
 
 use anyhow::Context;
-use paygate_app::App;
+use paygate_app::{App, Settings};
+use paygate_domain::{mailer::Mailer, messenger::Messenger};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::postgres::PgConnectOptions;
 
@@ -68,7 +69,17 @@ impl Platform {
             }
             return Err(error.into());
         }
-        Ok(Self { app: App::new(pool), keys, config, embedded })
+        let app = match wire_app(pool.clone(), &config, &keys) {
+            Ok(app) => app,
+            Err(error) => {
+                pool.close().await;
+                if let Some(server) = embedded {
+                    let _ = server.stop().await;
+                }
+                return Err(error);
+            }
+        };
+        Ok(Self { app, keys, config, embedded })
     }
 
     /// Closes the pool and stops the embedded server, if any.
@@ -79,4 +90,23 @@ impl Platform {
         }
         Ok(())
     }
+}
+
+/// Chooses every adapter: live when configured, sandbox otherwise. The only place naming them.
+fn wire_app(pool: sqlx::PgPool, config: &Config, keys: &Keys) -> anyhow::Result<App> {
+    let mut settings = Settings::new(config.public_url.clone(), keys.jwt_secret.clone());
+    settings.provider_min_price_usd = config.provider_min_price_usd;
+    settings.trust_forwarded_for = config.trust_forwarded_for;
+    let mailer: Arc<dyn Mailer> = match &config.smtp_url {
+        Some(url) => Arc::new(paygate_smtp::SmtpMailer::new(url, &config.mail_from)?),
+        None => {
+            tracing::warn!(kind = "warning", "PAYGATE_SMTP_URL unset: sandbox mailer (mails kept in the database)");
+            Arc::new(paygate_sandbox::SandboxMailer::new(pool.clone()))
+        }
+    };
+    let messenger: Option<Arc<dyn Messenger>> = config.telegram_bot_token.as_ref().map(|token| {
+        let http = reqwest::Client::new();
+        Arc::new(paygate_telegram::BotApi::new(config.telegram_api_url.clone(), token.clone(), http)) as Arc<dyn Messenger>
+    });
+    Ok(App::new(pool, settings, mailer, messenger))
 }

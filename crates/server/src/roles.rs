@@ -12,7 +12,7 @@ use crate::platform::Platform;
 /// Serves HTTP on `listener` until `shutdown`, finishing in-flight requests.
 pub async fn serve(app: App, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
-    let state = HttpState { app, metrics: paygate_http::metrics_recorder::install() };
+    let state = HttpState::new(app);
     tracing::info!(kind = "startup", %addr, "HTTP server listening");
     paygate_http::serve(listener, state, shutdown).await.context("HTTP server failed")
 }

@@ -7,7 +7,11 @@ const BIN: &str = env!("CARGO_BIN_EXE_paygate");
 fn run(vars: &[(&str, &str)]) -> Output {
     let dir = tempfile::tempdir().unwrap();
     let mut command = Command::new(BIN);
-    command.arg("migrate").env_clear().current_dir(dir.path()).env("PAYGATE_DATA_DIR", dir.path().join("data"));
+    command
+        .arg("migrate")
+        .env_clear()
+        .current_dir(dir.path())
+        .env("PAYGATE_DATA_DIR", dir.path().join("data"));
     for (key, value) in vars {
         command.env(key, value);
     }
@@ -56,7 +60,10 @@ fn partial_provider_credentials_are_a_start_up_error() {
 
 #[test]
 fn values_with_surrounding_whitespace_are_trimmed() {
-    let output = run(&[("PAYGATE_PLATFORM_FEE_PERCENT", " 2.5\n"), ("PAYGATE_DATABASE_URL", "postgres://x@127.0.0.1:1/none\n")]);
+    let output = run(&[
+        ("PAYGATE_PLATFORM_FEE_PERCENT", " 2.5\n"),
+        ("PAYGATE_DATABASE_URL", "postgres://x@127.0.0.1:1/none\n"),
+    ]);
     // The fee parses; start-up then fails only because that database does not exist.
     let text = stderr(&output);
     assert!(!text.contains("PAYGATE_PLATFORM_FEE_PERCENT"), "{text}");

@@ -106,7 +106,10 @@ async fn embedded_database_persists_across_restarts_without_reinitialising_and_l
     wait_ready(port, &mut child).await;
     let mut conn = connect(&data_dir).await;
     sqlx::query("CREATE TABLE survivor (note TEXT)").execute(&mut conn).await.unwrap();
-    sqlx::query("INSERT INTO survivor VALUES ('written before the restart')").execute(&mut conn).await.unwrap();
+    sqlx::query("INSERT INTO survivor VALUES ('written before the restart')")
+        .execute(&mut conn)
+        .await
+        .unwrap();
     conn.close().await.unwrap();
     let (first_pid, _) = postmaster_pid(&data_dir).unwrap();
     terminate(child);
@@ -126,7 +129,9 @@ async fn embedded_database_persists_across_restarts_without_reinitialising_and_l
     let output = std::fs::read_to_string(&log).unwrap();
     assert_eq!(output.matches("initialised a new embedded PostgreSQL cluster").count(), 1, "{output}");
     assert_eq!(output.matches("re-using the existing embedded PostgreSQL cluster").count(), 1, "{output}");
-    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(data_dir.join("postgres-password")).unwrap().permissions());
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(data_dir.join("postgres-password")).unwrap().permissions(),
+    );
     assert_eq!(mode & 0o777, 0o600);
 }
 

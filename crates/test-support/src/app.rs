@@ -1,14 +1,20 @@
 //! `spawn_app()`: the real router (and optionally a job worker) on port 0 over a fresh database.
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
-use paygate_app::App;
+use paygate_app::{App, Settings};
+use paygate_domain::messenger::Messenger;
 use paygate_http::HttpState;
 use paygate_jobs::{Worker, WorkerConfig};
+use secrecy::SecretString;
+use serde_json::Value;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
-use crate::fresh_database;
+use crate::{fake_telegram::FakeTelegram, fresh_database};
+
+/// The JWT secret of every test app (tests may mint tokens with it).
+pub const TEST_JWT_SECRET: &str = "test-jwt-secret-that-is-long-enough-0123456789";
 
 /// A running Paygate for one test; stops when dropped.
 pub struct TestApp {
@@ -19,6 +25,15 @@ pub struct TestApp {
     shutdown: CancellationToken,
 }
 
+/// How to start a [`TestApp`].
+#[derive(Default)]
+pub struct TestAppOptions<'a> {
+    /// Run a job worker with every registered job and cron.
+    pub worker: bool,
+    /// Point the Telegram adapter at this fake Bot API.
+    pub telegram: Option<&'a FakeTelegram>,
+}
+
 impl TestApp {
     /// Absolute URL of `path` on this app.
     pub fn url(&self, path: &str) -> String {
@@ -27,6 +42,54 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.http.get(self.url(path)).send().await.expect("request failed")
+    }
+
+    /// `GET` with a bearer token.
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).bearer_auth(token).send().await.expect("request failed")
+    }
+
+    /// `POST` a JSON body, without authentication.
+    pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.http.post(self.url(path)).json(body).send().await.expect("request failed")
+    }
+
+    /// `method` with a JSON body and a bearer token.
+    pub async fn send_as(&self, method: reqwest::Method, token: &str, path: &str, body: Option<&Value>) -> reqwest::Response {
+        let mut request = self.http.request(method, self.url(path)).bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("request failed")
+    }
+
+    /// Signs up an owner `name` (password `correct-horse-9`) and returns the session body.
+    pub async fn signup(&self, name: &str) -> Value {
+        let body = serde_json::json!({"username": name, "email": format!("{name}@example.org"), "password": "correct-horse-9"});
+        let response = self.post("/api/v1/auth/signup", &body).await;
+        assert_eq!(response.status(), 201, "sign-up of {name} failed");
+        response.json().await.expect("sign-up body")
+    }
+
+    /// Signs up an owner and returns their access token.
+    pub async fn owner_token(&self, name: &str) -> String {
+        self.signup(name).await["access_token"].as_str().expect("access token").to_owned()
+    }
+
+    /// Jobs that are neither succeeded nor cancelled (a test fails if it leaves any it does not expect).
+    pub async fn unfinished_jobs(&self) -> Vec<(String, String)> {
+        sqlx::query_as("SELECT kind, state::text FROM jobs WHERE state NOT IN ('succeeded', 'cancelled') ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .expect("jobs query")
+    }
+
+    /// Mails the sandbox mailer kept, newest first: (to, subject, body).
+    pub async fn sandbox_mails(&self) -> Vec<(String, String, String)> {
+        sqlx::query_as("SELECT to_address, subject, body FROM sandbox_mails ORDER BY id DESC")
+            .fetch_all(&self.pool)
+            .await
+            .expect("mail query")
     }
 
     /// A token that stops the app's server and worker.
@@ -41,30 +104,35 @@ impl Drop for TestApp {
     }
 }
 
-/// The HTTP front door on port 0 over a fresh database (no worker).
+/// The HTTP front door on port 0 over a fresh database (no worker, no Telegram).
 pub async fn spawn_app() -> TestApp {
-    start(false).await
+    spawn_app_with(TestAppOptions::default()).await
 }
 
 /// Like [`spawn_app`], with a job worker (every registered job and cron) running too.
 pub async fn spawn_app_with_worker() -> TestApp {
-    start(true).await
+    spawn_app_with(TestAppOptions { worker: true, ..TestAppOptions::default() }).await
 }
 
-async fn start(with_worker: bool) -> TestApp {
+pub async fn spawn_app_with(options: TestAppOptions<'_>) -> TestApp {
     let pool = fresh_database().await;
-    let app = App::new(pool.clone());
+    let settings = Settings::new("http://paygate.test".parse().expect("url"), SecretString::from(TEST_JWT_SECRET));
+    let mailer = Arc::new(paygate_sandbox::SandboxMailer::new(pool.clone()));
+    let messenger = options.telegram.map(|fake| {
+        let api = paygate_telegram::BotApi::new(fake.base_url(), SecretString::from(fake.token()), reqwest::Client::new());
+        Arc::new(api) as Arc<dyn Messenger>
+    });
+    let app = App::new(pool.clone(), settings, mailer, messenger);
     let shutdown = CancellationToken::new();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("cannot bind port 0");
     let addr = listener.local_addr().expect("no local address");
-    let state = HttpState { app: app.clone(), metrics: paygate_http::metrics_recorder::install() };
+    let state = HttpState::new(app.clone());
     let token = shutdown.clone();
     tokio::spawn(async move {
         let _ = paygate_http::serve(listener, state, token).await;
     });
-    if with_worker {
-        let config =
-            WorkerConfig { poll_interval: std::time::Duration::from_millis(200), ..WorkerConfig::default() };
+    if options.worker {
+        let config = WorkerConfig { poll_interval: Duration::from_millis(100), ..WorkerConfig::default() };
         let worker = Worker::new(pool.clone(), paygate_app::jobs::registry(&app), config)
             .with_crons(paygate_app::jobs::crons());
         tokio::spawn(worker.run(shutdown.clone()));

@@ -1,9 +1,10 @@
-//! Test harness for Paygate: fresh databases, the real app on port 0, and (later) fake providers.
+//! Test harness for Paygate: fresh databases, the real app on port 0, and fake provider servers.
 
 #![allow(clippy::expect_used)] // a harness that cannot start should fail the test loudly
 
 mod app;
 mod database;
 
-pub use app::{TestApp, spawn_app, spawn_app_with_worker};
+pub use app::{TEST_JWT_SECRET, TestApp, TestAppOptions, spawn_app, spawn_app_with, spawn_app_with_worker};
 pub use database::fresh_database;
+pub mod fake_telegram;

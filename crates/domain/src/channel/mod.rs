@@ -2,6 +2,7 @@
 
 mod draft;
 mod input;
+pub mod offer;
 mod payout;
 mod settings;
 mod telegram_id;

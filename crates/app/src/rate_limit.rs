@@ -1,0 +1,66 @@
+//! Database-backed sliding-window rate limits (shared by every instance): login, sign-up, mails.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use sqlx::PgConnection;
+
+use crate::{AppError, AppResult};
+
+/// One limit: at most `max` events per `window` in `bucket`.
+#[derive(Debug, Clone)]
+pub struct Limit {
+    pub bucket: String,
+    pub max: i64,
+    pub window: Duration,
+}
+
+const FIFTEEN_MINUTES: Duration = Duration::from_secs(15 * 60);
+const HOUR: Duration = Duration::from_secs(3600);
+
+impl Limit {
+    /// 5 failed logins per account per 15 minutes.
+    pub fn login_account(login: &str) -> Self {
+        Self { bucket: format!("login:account:{}", login.trim().to_lowercase()), max: 5, window: FIFTEEN_MINUTES }
+    }
+
+    /// 20 failed logins per IP per 15 minutes.
+    pub fn login_ip(ip: &str) -> Self {
+        Self { bucket: format!("login:ip:{ip}"), max: 20, window: FIFTEEN_MINUTES }
+    }
+
+    /// 5 sign-ups per IP per hour.
+    pub fn signup_ip(ip: &str) -> Self {
+        Self { bucket: format!("signup:ip:{ip}"), max: 5, window: HOUR }
+    }
+
+    /// 5 account mails (reset, verification) per account per hour, so nobody can mail-bomb an owner.
+    pub fn account_mail(user: &str) -> Self {
+        Self { bucket: format!("mail:account:{user}"), max: 5, window: HOUR }
+    }
+
+    /// 20 forgot-password requests per IP per hour.
+    pub fn forgot_ip(ip: &str) -> Self {
+        Self { bucket: format!("forgot:ip:{ip}"), max: 20, window: HOUR }
+    }
+
+    /// Fails with 429 when the bucket is full, with the time until its oldest event leaves the window.
+    pub async fn check(&self, conn: &mut PgConnection) -> AppResult<()> {
+        let (count, oldest) = paygate_db::rate_limits::window(conn, &self.bucket, self.window.as_secs_f64()).await?;
+        if count < self.max {
+            return Ok(());
+        }
+        let frees_at = oldest.unwrap_or_else(Utc::now) + self.window;
+        let wait = (frees_at - Utc::now()).to_std().unwrap_or_default().max(Duration::from_secs(1));
+        tracing::warn!(kind = "warning", bucket = %self.bucket, "rate limit reached");
+        Err(AppError::RateLimited { retry_after: Duration::from_secs(wait.as_secs() + 1) })
+    }
+
+    pub async fn hit(&self, conn: &mut PgConnection) -> AppResult<()> {
+        Ok(paygate_db::rate_limits::record(conn, &self.bucket).await?)
+    }
+
+    pub async fn clear(&self, conn: &mut PgConnection) -> AppResult<()> {
+        Ok(paygate_db::rate_limits::clear(conn, &self.bucket).await?)
+    }
+}

@@ -1,0 +1,19 @@
+//! `BotApi` as the domain's `Messenger` port.
+
+use async_trait::async_trait;
+use paygate_domain::messenger::{ChatRights, Messenger, MessengerError};
+
+use crate::BotApi;
+
+#[async_trait]
+impl Messenger for BotApi {
+    async fn bot_username(&self) -> Result<String, MessengerError> {
+        Ok(self.get_me().await?.username)
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn bot_rights(&self, chat_id: i64) -> Result<ChatRights, MessengerError> {
+        let me = self.get_me().await?;
+        self.get_chat_member(chat_id, me.id).await
+    }
+}
