@@ -2,6 +2,8 @@
 
 pub mod account_tokens;
 pub mod audit;
+pub mod channels;
+pub mod payout_pairs;
 pub mod rate_limits;
 pub mod sandbox_mails;
 pub mod sessions;

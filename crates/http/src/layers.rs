@@ -15,8 +15,10 @@ use axum::{
 };
 use governor::{DefaultKeyedRateLimiter, Quota, clock::Clock};
 use tower::ServiceBuilder;
+use axum::http::{HeaderValue, header};
 use tower_http::{
     limit::RequestBodyLimitLayer,
+    set_header::SetResponseHeaderLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     trace::TraceLayer,
 };
@@ -37,7 +39,28 @@ pub fn default_ip_limiter() -> IpRateLimiter {
     IpRateLimiter::keyed(Quota::per_second(per_second).allow_burst(burst))
 }
 
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+                   script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+/// Security headers on every response; HSTS only when the public URL is https.
+fn security_headers(router: Router, https: bool) -> Router {
+    let router = router
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)));
+    if https {
+        router.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ))
+    } else {
+        router
+    }
+}
+
 pub fn apply(router: Router, state: crate::HttpState) -> Router {
+    let https = state.app.settings.public_url.scheme() == "https";
     let trace = TraceLayer::new_for_http()
         .make_span_with(|request: &Request| {
             let request_id = request
@@ -49,6 +72,7 @@ pub fn apply(router: Router, state: crate::HttpState) -> Router {
         })
         .on_request(())
         .on_response(log_response);
+    let router = security_headers(router, https);
     router.layer(middleware::from_fn(record_metrics)).layer(middleware::from_fn_with_state(state, limit_per_ip)).layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

@@ -64,3 +64,28 @@ async fn oversized_bodies_are_refused() {
     let response = app.http.post(app.url("/healthz")).body(body).send().await.unwrap();
     assert!(response.status() == 413 || response.status() == 405, "{}", response.status());
 }
+
+#[tokio::test]
+async fn responses_carry_security_headers() {
+    let app = spawn_app().await;
+    let response = app.get("/healthz").await;
+    let headers = response.headers();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert!(headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    // Served over plain http in tests: no HSTS.
+    assert!(!headers.contains_key("strict-transport-security"));
+}
+
+#[tokio::test]
+async fn the_openapi_document_and_the_offline_swagger_ui_are_served() {
+    let app = spawn_app().await;
+    let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    assert_eq!(doc["info"]["title"], "Paygate API");
+    assert!(doc["paths"]["/api/v1/auth/signup"]["post"].is_object());
+    let ui = app.get("/api/docs/").await;
+    assert_eq!(ui.status(), 200);
+    assert!(ui.text().await.unwrap().contains("swagger-ui"));
+    let bundle = app.get("/api/docs/swagger-ui-bundle.js").await;
+    assert_eq!(bundle.status(), 200, "the vendored assets are embedded (no CDN)");
+}

@@ -38,6 +38,23 @@ pub enum Command {
     },
     /// Print the effective configuration (secrets redacted).
     Config,
+    /// Manage operator accounts.
+    Operator {
+        #[command(subcommand)]
+        action: OperatorAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorAction {
+    /// Create an operator account. The password is read from a prompt on a terminal, otherwise
+    /// from the first line of standard input (never from the command line).
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use paygate_jobs::JobId;
 use paygate_server::{
-    cli::{self, Cli, Command, JobsAction},
+    cli::{self, Cli, Command, JobsAction, OperatorAction},
     platform::Platform,
     roles::{self, Role},
     shutdown, telemetry,
@@ -61,7 +61,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Up => Role::All,
         Command::Serve => Role::Serve,
         Command::Worker => Role::Worker,
-        Command::Migrate | Command::Jobs { .. } => return admin(cli).await,
+        Command::Migrate | Command::Jobs { .. } | Command::Operator { .. } => return admin(cli).await,
     };
     let shutdown = shutdown::on_signals()?;
     let platform = Platform::start(cli.config).await?;
@@ -89,8 +89,40 @@ async fn admin(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Jobs { action: JobsAction::Retry { id } } => paygate_jobs::retry(&pool, JobId(id)).await,
         Command::Jobs { action: JobsAction::Cancel { id } } => paygate_jobs::cancel(&pool, JobId(id)).await,
+        Command::Operator { action: OperatorAction::Create { username, email } } => {
+            let outcome = create_operator(&platform, &username, &email).await;
+            platform.stop().await?;
+            return outcome;
+        }
         _ => Ok(()), // migrate: Platform::start applied the migrations
     };
     platform.stop().await?;
     Ok(result?)
+}
+
+async fn create_operator(platform: &Platform, username: &str, email: &str) -> anyhow::Result<()> {
+    let password = read_password()?;
+    match paygate_app::accounts::create_operator(&platform.app, username, email, &password).await {
+        Ok(user) => {
+            println!("operator {} created ({})", user.username, user.id);
+            Ok(())
+        }
+        Err(paygate_app::AppError::Validation(errors)) => anyhow::bail!("invalid operator: {errors}"),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// A prompt without echo on a terminal; the first line of stdin otherwise (for scripts).
+fn read_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Operator password: ")?;
+        let second = rpassword::prompt_password("Repeat it: ")?;
+        anyhow::ensure!(first == second, "the passwords differ");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
 }

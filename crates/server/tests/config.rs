@@ -119,3 +119,46 @@ fn the_config_command_never_prints_secrets() {
     assert!(text.contains("telegram_bot_token"));
     assert!(!text.contains("very-secret-token") && !text.contains("long-enough"), "{text}");
 }
+
+#[test]
+fn operator_create_reads_the_password_from_stdin_and_validates_it() {
+    use std::io::Write;
+    let Ok(url) = std::env::var("PAYGATE_TEST_DATABASE_URL") else {
+        panic!("PAYGATE_TEST_DATABASE_URL is unset: run through scripts/test");
+    };
+    // A database of its own on the test server.
+    let name = format!("operator_cli_{}", std::process::id());
+    let admin = std::process::Command::new("psql").arg(&url).args(["-qc", &format!("CREATE DATABASE {name}")]).status();
+    assert!(admin.unwrap().success());
+    let db_url = format!("{}/{name}", url.rsplit_once('/').unwrap().0);
+    let run = |password: &str, username: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(BIN)
+            .args(["operator", "create", "--username", username, "--email", &format!("{username}@example.org")])
+            .env_clear()
+            .current_dir(dir.path())
+            .env("PAYGATE_DATABASE_URL", &db_url)
+            .env("PAYGATE_DATA_DIR", dir.path().join("data"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let weak = run("short", "root_op");
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("password"), "{}", String::from_utf8_lossy(&weak.stderr));
+    let created = run("operator-horse-42", "root_op");
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    assert!(String::from_utf8_lossy(&created.stdout).contains("operator root_op created"));
+    let logs = String::from_utf8_lossy(&created.stdout).to_string() + &String::from_utf8_lossy(&created.stderr);
+    assert!(!logs.contains("operator-horse-42"), "the password leaked into the output");
+    let role = std::process::Command::new("psql")
+        .arg(&db_url)
+        .args(["-tAc", "SELECT role FROM users WHERE username = 'root_op'"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&role.stdout).trim(), "operator");
+}
