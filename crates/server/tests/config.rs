@@ -162,3 +162,50 @@ fn operator_create_reads_the_password_from_stdin_and_validates_it() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&role.stdout).trim(), "operator");
 }
+
+fn test_database() -> String {
+    let url = std::env::var("PAYGATE_TEST_DATABASE_URL").expect("run through scripts/test");
+    let name = format!("logs_{}_{}", std::process::id(), rand_suffix());
+    let created = std::process::Command::new("psql").arg(&url).args(["-qc", &format!("CREATE DATABASE {name}")]).status();
+    assert!(created.unwrap().success());
+    format!("{}/{name}", url.rsplit_once('/').unwrap().0)
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+}
+
+fn migrate_with_format(format: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(BIN)
+        .arg("migrate")
+        .env_clear()
+        .current_dir(dir.path())
+        .env("PAYGATE_DATABASE_URL", test_database())
+        .env("PAYGATE_DATA_DIR", dir.path().join("data"))
+        .env("PAYGATE_LOG_FORMAT", format)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn json_logs_are_one_object_per_line() {
+    let out = migrate_with_format("json");
+    let lines: Vec<&str> = out.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(!lines.is_empty());
+    for line in lines {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(value["level"].is_string() && value["fields"].is_object() || value["message"].is_string(), "{line}");
+    }
+    assert!(out.contains("database migrations applied"));
+}
+
+#[test]
+fn human_logs_start_with_the_emoji_legend() {
+    let out = migrate_with_format("human");
+    let line = out.lines().find(|l| l.contains("database migrations applied")).expect("migration line");
+    assert!(line.starts_with("💾 "), "{line}");
+    assert!(out.lines().filter(|l| !l.is_empty()).all(|l| !l.starts_with(char::is_alphanumeric)), "{out}");
+}
