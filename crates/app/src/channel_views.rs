@@ -141,7 +141,10 @@ pub(crate) fn stored_input(stored: &StoredChannel) -> ChannelInput {
         tiers: stored
             .tiers
             .iter()
-            .map(|t| TierInput { price_usd: t.price_usd.to_string(), duration_days: i64::from(t.duration_days) })
+            .map(|t| TierInput {
+                price_usd: t.price_usd.to_string(),
+                duration_days: i64::from(t.duration_days),
+            })
             .collect(),
         payout: PayoutInput {
             wallet_address: row.payout_wallet_address.clone(),

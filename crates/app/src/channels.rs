@@ -73,7 +73,12 @@ async fn view_after_change(app: &App, caller: &Caller, id: ChannelId) -> AppResu
 
 /// Registers a channel for the caller, within their channel limit.
 #[tracing::instrument(skip_all, fields(user_id = %caller.id))]
-pub async fn create(app: &App, caller: &Caller, input: &ChannelInput, client: &Client) -> AppResult<ChannelView> {
+pub async fn create(
+    app: &App,
+    caller: &Caller,
+    input: &ChannelInput,
+    client: &Client,
+) -> AppResult<ChannelView> {
     let mut tx = app.pool.begin().await?;
     let draft = ChannelDraft::parse(input, &rules(app, &mut tx).await?)?;
     let max = paygate_db::users::lock(&mut tx, caller.id.as_uuid()).await?.ok_or(AppError::NotFound)?;
@@ -85,7 +90,8 @@ pub async fn create(app: &App, caller: &Caller, input: &ChannelInput, client: &C
     }
     let id = ChannelId::new();
     let tiers = tier_rows(&draft);
-    if let Err(error) = db::insert(&mut tx, id.as_uuid(), caller.id.as_uuid(), &fields(&draft, &tiers)).await {
+    if let Err(error) = db::insert(&mut tx, id.as_uuid(), caller.id.as_uuid(), &fields(&draft, &tiers)).await
+    {
         return Err(if db::is_chat_id_taken(&error) { id_taken() } else { error.into() });
     }
     let details = json!({
@@ -93,7 +99,8 @@ pub async fn create(app: &App, caller: &Caller, input: &ChannelInput, client: &C
         "open_channel_id": draft.open_channel_id().get(),
         "closed_channel_id": draft.closed_channel_id().get(),
     });
-    audit::record(&mut tx, Some(caller.id), AuditAction::ChannelCreated, details, client.ip.as_deref()).await?;
+    audit::record(&mut tx, Some(caller.id), AuditAction::ChannelCreated, details, client.ip.as_deref())
+        .await?;
     tx.commit().await?;
     tracing::info!(kind = "channel", channel_id = %id, "channel created");
     view_after_change(app, caller, id).await
@@ -103,8 +110,10 @@ pub async fn create(app: &App, caller: &Caller, input: &ChannelInput, client: &C
 #[tracing::instrument(skip_all, fields(user_id = %caller.id))]
 pub async fn list(app: &App, caller: &Caller) -> AppResult<ChannelList> {
     let mut conn = app.pool.acquire().await?;
-    let max_channels =
-        paygate_db::users::by_id(&mut conn, caller.id.as_uuid()).await?.ok_or(AppError::NotFound)?.max_channels;
+    let max_channels = paygate_db::users::by_id(&mut conn, caller.id.as_uuid())
+        .await?
+        .ok_or(AppError::NotFound)?
+        .max_channels;
     let stored = match caller.role {
         UserRole::Operator => db::list_all(&mut conn).await?,
         UserRole::Owner => db::list_by_owner(&mut conn, caller.id.as_uuid()).await?,
@@ -122,7 +131,13 @@ pub async fn get(app: &App, caller: &Caller, id: ChannelId) -> AppResult<Channel
 /// Applies a JSON merge patch (RFC 7396: objects merge, arrays and scalars replace, `null` clears) to the
 /// stored channel body and parses the whole result again.
 #[tracing::instrument(skip_all, fields(user_id = %caller.id, channel_id = %id))]
-pub async fn patch(app: &App, caller: &Caller, id: ChannelId, patch: Value, client: &Client) -> AppResult<ChannelView> {
+pub async fn patch(
+    app: &App,
+    caller: &Caller,
+    id: ChannelId,
+    patch: Value,
+    client: &Client,
+) -> AppResult<ChannelView> {
     if !patch.is_object() {
         return Err(AppError::field("body", "must be a JSON object with the fields to change"));
     }
@@ -139,8 +154,13 @@ pub async fn patch(app: &App, caller: &Caller, id: ChannelId, patch: Value, clie
         return Err(if db::is_chat_id_taken(&error) { id_taken() } else { error.into() });
     }
     let (old_value, new_value) = (to_json(&old_input)?, to_json(&draft.to_input())?);
-    let changed: Vec<&String> =
-        new_value.as_object().into_iter().flatten().filter(|(k, v)| old_value.get(k) != Some(v)).map(|(k, _)| k).collect();
+    let changed: Vec<&String> = new_value
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, v)| old_value.get(k) != Some(v))
+        .map(|(k, _)| k)
+        .collect();
     let ip = client.ip.as_deref();
     let details = json!({"channel_id": id, "changed": changed});
     audit::record(&mut tx, Some(caller.id), AuditAction::ChannelUpdated, details, ip).await?;
@@ -166,7 +186,8 @@ pub async fn delete(app: &App, caller: &Caller, id: ChannelId, client: &Client) 
         "open_channel_id": old.row.open_channel_id,
         "closed_channel_id": old.row.closed_channel_id,
     });
-    audit::record(&mut tx, Some(caller.id), AuditAction::ChannelDeleted, details, client.ip.as_deref()).await?;
+    audit::record(&mut tx, Some(caller.id), AuditAction::ChannelDeleted, details, client.ip.as_deref())
+        .await?;
     tx.commit().await?;
     tracing::info!(kind = "channel", channel_id = %id, "channel deleted");
     Ok(())

@@ -6,21 +6,35 @@ use paygate_jobs::{CronSpec, Registry};
 
 use crate::{
     App,
+    expiry::{RemoveHandler, ReminderHandler, SweepHandler, SweepSubscriptions},
     housekeeping::{PurgeFinishedJobs, PurgeFinishedJobsHandler},
+    invites::{IssueInviteHandler, RevokeInviteHandler},
     mail::SendMailHandler,
+    notify::SendMessageHandler,
+    reconcile::{CheckInvoiceHandler, ReconcileHandler, ReconcileInvoices},
 };
 
 /// Handlers for every job kind this build knows.
 pub fn registry(app: &App) -> Registry {
-    Registry::new().register(PurgeFinishedJobsHandler).register(SendMailHandler(app.mailer.clone()))
+    Registry::new()
+        .register(PurgeFinishedJobsHandler)
+        .register(SendMailHandler(app.mailer.clone()))
+        .register(SendMessageHandler(app.clone()))
+        .register(IssueInviteHandler(app.clone()))
+        .register(RevokeInviteHandler(app.clone()))
+        .register(SweepHandler)
+        .register(ReminderHandler)
+        .register(RemoveHandler(app.clone()))
+        .register(ReconcileHandler)
+        .register(CheckInvoiceHandler(app.clone()))
 }
 
 /// Every recurring schedule.
 pub fn crons() -> Vec<CronSpec> {
     vec![
-        CronSpec::new("housekeeping.purge_finished_jobs", Duration::from_secs(3600), |tick| {
-            PurgeFinishedJobs { tick }
-        })
-        .max_catch_up(1),
+        CronSpec::new("housekeeping.purge_finished_jobs", Duration::from_secs(3600), |tick| PurgeFinishedJobs { tick })
+            .max_catch_up(1),
+        CronSpec::new("subscriptions.sweep", Duration::from_secs(60), |tick| SweepSubscriptions { tick }).max_catch_up(1),
+        CronSpec::new("payments.reconcile", Duration::from_secs(60), |tick| ReconcileInvoices { tick }).max_catch_up(1),
     ]
 }

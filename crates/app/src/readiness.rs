@@ -138,7 +138,12 @@ mod tests {
     use super::*;
 
     fn rights(status: MemberStatus, invite: bool, restrict: bool, post: bool) -> ChatRights {
-        ChatRights { status, can_invite_users: invite, can_restrict_members: restrict, can_post_messages: post }
+        ChatRights {
+            status,
+            can_invite_users: invite,
+            can_restrict_members: restrict,
+            can_post_messages: post,
+        }
     }
 
     #[test]
@@ -154,7 +159,10 @@ mod tests {
         let member = rights(MemberStatus::Member, true, true, true);
         assert_eq!(Chat::Closed.lacking(&member), ["the bot is not an administrator"]);
         let bare = rights(MemberStatus::Administrator, false, false, false);
-        assert_eq!(Chat::Closed.lacking(&bare), ["the bot may not invite users", "the bot may not ban users"]);
+        assert_eq!(
+            Chat::Closed.lacking(&bare),
+            ["the bot may not invite users", "the bot may not ban users"]
+        );
         assert_eq!(Chat::Open.lacking(&bare), ["the bot may not post messages"]);
     }
 

@@ -2,7 +2,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use paygate_domain::{mailer::Mailer, messenger::Messenger};
+use paygate_domain::{mailer::Mailer, messenger::Messenger, payment_gateway::PaymentGateway};
 use rust_decimal::Decimal;
 use secrecy::SecretString;
 use sqlx::PgPool;
@@ -35,6 +35,20 @@ pub struct Settings {
     pub provider_min_price_usd: Decimal,
     /// Use the last `X-Forwarded-For` hop as the client address (behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// Platform fee in percent of what the provider settled.
+    pub fee_percent: Decimal,
+    /// How far below the price a payment may fall and still count as paid, in percent.
+    pub payment_tolerance_percent: Decimal,
+    /// Secret that signs payment notifications (the live IPN secret, or the sandbox's own).
+    pub ipn_secret: SecretString,
+    /// How long an invite link stays valid.
+    pub invite_ttl: Duration,
+    /// Join-request links (the bot approves only the payer) instead of one-member links.
+    pub invite_join_requests: bool,
+    /// How long a created invoice may be paid.
+    pub invoice_ttl: Duration,
+    /// Secret Telegram must echo in `X-Telegram-Bot-Api-Secret-Token` (webhook mode only).
+    pub telegram_webhook_secret: Option<SecretString>,
 }
 
 impl Settings {
@@ -47,8 +61,26 @@ impl Settings {
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
             provider_min_price_usd: paygate_domain::limits::DEFAULT_PROVIDER_MIN_PRICE_USD,
             trust_forwarded_for: false,
+            fee_percent: Decimal::from(3),
+            payment_tolerance_percent: paygate_domain::payment_rules::DEFAULT_TOLERANCE_PERCENT,
+            ipn_secret: SecretString::from(String::new()),
+            invite_ttl: Duration::from_secs(3600),
+            invite_join_requests: true,
+            invoice_ttl: Duration::from_secs(24 * 3600),
+            telegram_webhook_secret: None,
         }
     }
+}
+
+/// The adapters the server binary (or a test) chose; the app never names concrete ones.
+#[derive(Clone)]
+pub struct Adapters {
+    pub mailer: Arc<dyn Mailer>,
+    /// `None` when no bot token is configured.
+    pub messenger: Option<Arc<dyn Messenger>>,
+    /// The Bot API client for sending (`None` without a bot token).
+    pub bot: Option<paygate_telegram::BotApi>,
+    pub payments: Arc<dyn PaymentGateway>,
 }
 
 /// Everything a use case needs; cheap to clone.
@@ -59,6 +91,9 @@ pub struct App {
     pub mailer: Arc<dyn Mailer>,
     /// `None` when no bot token is configured.
     pub messenger: Option<Arc<dyn Messenger>>,
+    /// Paced Telegram sending (`None` without a bot token).
+    pub telegram: Option<crate::telegram_sender::TelegramSender>,
+    pub payments: Arc<dyn PaymentGateway>,
     /// Adapters wired by the server binary, for `/readyz` and the dashboard.
     pub adapters: Vec<AdapterStatus>,
 }
@@ -70,17 +105,25 @@ impl std::fmt::Debug for App {
 }
 
 impl App {
-    pub fn new(pool: PgPool, settings: Settings, mailer: Arc<dyn Mailer>, messenger: Option<Arc<dyn Messenger>>) -> Self {
-        let adapters = vec![
-            AdapterStatus {
-                name: "mailer",
-                mode: if mailer.is_live() { AdapterMode::Live } else { AdapterMode::Sandbox },
-            },
+    pub fn new(pool: PgPool, settings: Settings, adapters: Adapters) -> Self {
+        let mode = |live: bool| if live { AdapterMode::Live } else { AdapterMode::Sandbox };
+        let statuses = vec![
+            AdapterStatus { name: "mailer", mode: mode(adapters.mailer.is_live()) },
             AdapterStatus {
                 name: "telegram",
-                mode: if messenger.is_some() { AdapterMode::Live } else { AdapterMode::Disabled },
+                mode: if adapters.messenger.is_some() { AdapterMode::Live } else { AdapterMode::Disabled },
             },
+            AdapterStatus { name: "payments", mode: mode(adapters.payments.is_live()) },
         ];
-        Self { pool, settings: Arc::new(settings), mailer, messenger, adapters }
+        let telegram = adapters.bot.map(|api| crate::telegram_sender::TelegramSender::new(pool.clone(), api));
+        Self {
+            pool,
+            settings: Arc::new(settings),
+            mailer: adapters.mailer,
+            messenger: adapters.messenger,
+            telegram,
+            payments: adapters.payments,
+            adapters: statuses,
+        }
     }
 }

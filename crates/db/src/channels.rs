@@ -120,7 +120,11 @@ pub async fn insert(
 }
 
 /// Replaces every field, the tiers and the chat ids of a live channel.
-pub async fn update(conn: &mut PgConnection, id: Uuid, fields: &ChannelFields<'_>) -> Result<(), sqlx::Error> {
+pub async fn update(
+    conn: &mut PgConnection,
+    id: Uuid,
+    fields: &ChannelFields<'_>,
+) -> Result<(), sqlx::Error> {
     let f = fields;
     sqlx::query!("DELETE FROM channel_chats WHERE channel_id = $1", id).execute(&mut *conn).await?;
     sqlx::query!(
@@ -157,10 +161,15 @@ pub async fn update(conn: &mut PgConnection, id: Uuid, fields: &ChannelFields<'_
 }
 
 async fn insert_chats(conn: &mut PgConnection, id: Uuid, open: i64, closed: i64) -> Result<(), sqlx::Error> {
-    sqlx::query!("INSERT INTO channel_chats (chat_id, channel_id) VALUES ($1, $3), ($2, $3)", open, closed, id)
-        .execute(conn)
-        .await
-        .map(|_| ())
+    sqlx::query!(
+        "INSERT INTO channel_chats (chat_id, channel_id) VALUES ($1, $3), ($2, $3)",
+        open,
+        closed,
+        id
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
 
 async fn insert_tiers(conn: &mut PgConnection, id: Uuid, tiers: &[TierRow]) -> Result<(), sqlx::Error> {
@@ -242,7 +251,10 @@ pub async fn get(conn: &mut PgConnection, id: Uuid) -> Result<Option<StoredChann
 }
 
 /// The live channels of one owner, oldest first.
-pub async fn list_by_owner(conn: &mut PgConnection, owner_id: Uuid) -> Result<Vec<StoredChannel>, sqlx::Error> {
+pub async fn list_by_owner(
+    conn: &mut PgConnection,
+    owner_id: Uuid,
+) -> Result<Vec<StoredChannel>, sqlx::Error> {
     let heads = sqlx::query_as!(
         ChannelRow,
         r#"SELECT id, owner_id, open_channel_id, open_channel_title, open_channel_description, closed_channel_id,
@@ -275,7 +287,10 @@ pub async fn list_all(conn: &mut PgConnection) -> Result<Vec<StoredChannel>, sql
 }
 
 /// Loads the tiers of `heads` in one query and attaches them in level order.
-async fn with_tiers(conn: &mut PgConnection, heads: Vec<ChannelRow>) -> Result<Vec<StoredChannel>, sqlx::Error> {
+async fn with_tiers(
+    conn: &mut PgConnection,
+    heads: Vec<ChannelRow>,
+) -> Result<Vec<StoredChannel>, sqlx::Error> {
     let ids: Vec<Uuid> = heads.iter().map(|h| h.id).collect();
     let tiers = sqlx::query!(
         "SELECT channel_id, level, price_usd, duration_days FROM channel_tiers

@@ -2,11 +2,18 @@
 
 pub mod account_tokens;
 pub mod audit;
+pub mod invites;
+pub mod invoices;
+pub mod offers;
+pub mod payments;
 pub mod channels;
 pub mod payout_pairs;
 pub mod rate_limits;
 pub mod sandbox_mails;
 pub mod sessions;
+pub mod telegram_pacing;
+pub mod subscribers;
+pub mod subscriptions;
 pub mod users;
 
 use std::time::Duration;

@@ -6,5 +6,7 @@ pub mod ids;
 pub mod limits;
 pub mod mailer;
 pub mod messenger;
+pub mod payment_gateway;
+pub mod payment_rules;
 pub mod validation;
 pub mod wallet;

@@ -4,10 +4,15 @@ pub mod api;
 mod health;
 mod layers;
 pub mod metrics_recorder;
+mod pages;
+mod webhooks;
 
 use std::{net::SocketAddr, sync::Arc};
 
-use axum::{Router, routing::get};
+use axum::{
+    Router,
+    routing::{get, post},
+};
 use metrics_exporter_prometheus::PrometheusHandle;
 use paygate_app::App;
 use utoipa_swagger_ui::SwaggerUi;
@@ -20,11 +25,13 @@ pub struct HttpState {
     pub app: App,
     pub metrics: PrometheusHandle,
     pub ip_limiter: Arc<IpRateLimiter>,
+    /// The sandbox payment provider, when it is the one configured (serves the checkout page).
+    pub sandbox: Option<Arc<paygate_sandbox::SandboxPayments>>,
 }
 
 impl HttpState {
-    pub fn new(app: App) -> Self {
-        Self { app, metrics: metrics_recorder::install(), ip_limiter: Arc::new(layers::default_ip_limiter()) }
+    pub fn new(app: App, sandbox: Option<Arc<paygate_sandbox::SandboxPayments>>) -> Self {
+        Self { app, metrics: metrics_recorder::install(), ip_limiter: Arc::new(layers::default_ip_limiter()), sandbox }
     }
 }
 
@@ -40,6 +47,12 @@ pub fn router(state: HttpState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
+        .route("/webhooks/nowpayments", post(webhooks::nowpayments))
+        .route("/webhooks/telegram", post(webhooks::telegram))
+        .route("/pay/{id}", get(pages::payment_page))
+        .route("/pay/{id}/status", get(pages::payment_status))
+        .route("/sandbox/checkout/{id}", get(pages::checkout_page))
+        .route("/sandbox/checkout/{id}/{action}", post(pages::checkout_action))
         .merge(api)
         .with_state(state.clone());
     let docs = SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi);

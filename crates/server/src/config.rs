@@ -67,6 +67,23 @@ pub struct Config {
     #[arg(long, env = "PAYGATE_TELEGRAM_API_URL", default_value = "https://api.telegram.org", value_parser = parse::http_url)]
     pub telegram_api_url: Url,
 
+    /// Receive Telegram updates through a webhook at PAYGATE_PUBLIC_URL/webhooks/telegram (for several
+    /// `serve` instances) instead of long polling.
+    #[arg(long, env = "PAYGATE_TELEGRAM_WEBHOOK", default_value = "false", value_parser = parse::boolean)]
+    pub telegram_webhook: bool,
+
+    /// Invite links: `join_request` (the bot approves only the payer) or `member_limit` (one-person link).
+    #[arg(long, env = "PAYGATE_INVITE_MODE", default_value = "join_request", value_parser = ["join_request", "member_limit"])]
+    pub invite_mode: String,
+
+    /// How long an invite link stays valid (e.g. 1h).
+    #[arg(long, env = "PAYGATE_INVITE_TTL", default_value = "1h", value_parser = parse::interval)]
+    pub invite_ttl: Duration,
+
+    /// How far below the price a payment may fall and still count as paid, in percent (0–20).
+    #[arg(long, env = "PAYGATE_PAYMENT_TOLERANCE_PERCENT", default_value = "2", value_parser = parse::tolerance)]
+    pub payment_tolerance_percent: Decimal,
+
     /// NOWPayments API key (set together with the IPN secret). Unset: sandbox payments.
     #[arg(long, env = "PAYGATE_NOWPAYMENTS_API_KEY", value_parser = parse::secret, hide_env_values = true)]
     pub nowpayments_api_key: Option<SecretString>,

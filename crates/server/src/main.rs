@@ -55,9 +55,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{:#?}", cli.config);
             return Ok(());
         }
-        Command::Bot => anyhow::bail!(
-            "the Telegram bot role is not part of this build yet; `paygate up` runs HTTP and workers"
-        ),
+        Command::Bot => Role::Bot,
         Command::Up => Role::All,
         Command::Serve => Role::Serve,
         Command::Worker => Role::Worker,

@@ -73,6 +73,15 @@ pub fn min_price(raw: &str) -> Result<Decimal, String> {
     Ok(price)
 }
 
+pub fn tolerance(raw: &str) -> Result<Decimal, String> {
+    let value = trimmed(raw)?;
+    let percent = Decimal::from_str(&value).map_err(|_| format!("`{value}` is not a decimal number"))?;
+    if percent < Decimal::ZERO || percent > Decimal::from(20) {
+        return Err(format!("`{value}` must be between 0 and 20"));
+    }
+    Ok(percent)
+}
+
 pub fn boolean(raw: &str) -> Result<bool, String> {
     match trimmed(raw)?.to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "on" => Ok(true),

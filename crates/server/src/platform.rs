@@ -3,8 +3,9 @@
 use std::{str::FromStr, sync::Arc};
 
 use anyhow::Context;
-use paygate_app::{App, Settings};
-use paygate_domain::{mailer::Mailer, messenger::Messenger};
+use sha2::Digest;
+use paygate_app::{Adapters, App, Settings};
+use paygate_domain::{mailer::Mailer, messenger::Messenger, payment_gateway::PaymentGateway};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::postgres::PgConnectOptions;
 
@@ -15,12 +16,16 @@ use crate::{config::Config, embedded_pg::EmbeddedPostgres, secrets};
 pub struct Keys {
     pub jwt_secret: SecretString,
     pub signing_key: SecretString,
+    /// Signs the sandbox payment provider's notifications (when NOWPayments is not configured).
+    pub sandbox_ipn_secret: SecretString,
 }
 
 /// A started platform: the application handle plus what must be stopped at the end.
 #[derive(Debug)]
 pub struct Platform {
     pub app: App,
+    /// The sandbox payment provider when NOWPayments is not configured (serves the checkout page).
+    pub sandbox: Option<Arc<paygate_sandbox::SandboxPayments>>,
     pub keys: Keys,
     pub config: Config,
     embedded: Option<EmbeddedPostgres>,
@@ -40,6 +45,7 @@ impl Platform {
                 Some(secret) => secret.clone(),
                 None => secrets::load_or_generate(&config.data_dir, "signing_key")?,
             },
+            sandbox_ipn_secret: secrets::load_or_generate(&config.data_dir, "sandbox_ipn_secret")?,
         };
         let (options, embedded) = match &config.database_url {
             Some(url) => {
@@ -69,8 +75,8 @@ impl Platform {
             }
             return Err(error.into());
         }
-        let app = match wire_app(pool.clone(), &config, &keys) {
-            Ok(app) => app,
+        let (app, sandbox) = match wire_app(pool.clone(), &config, &keys) {
+            Ok(wired) => wired,
             Err(error) => {
                 pool.close().await;
                 if let Some(server) = embedded {
@@ -79,7 +85,7 @@ impl Platform {
                 return Err(error);
             }
         };
-        Ok(Self { app, keys, config, embedded })
+        Ok(Self { app, sandbox, keys, config, embedded })
     }
 
     /// Closes the pool and stops the embedded server, if any.
@@ -93,10 +99,24 @@ impl Platform {
 }
 
 /// Chooses every adapter: live when configured, sandbox otherwise. The only place naming them.
-fn wire_app(pool: sqlx::PgPool, config: &Config, keys: &Keys) -> anyhow::Result<App> {
+fn wire_app(
+    pool: sqlx::PgPool,
+    config: &Config,
+    keys: &Keys,
+) -> anyhow::Result<(App, Option<Arc<paygate_sandbox::SandboxPayments>>)> {
+    let http = reqwest::Client::new();
     let mut settings = Settings::new(config.public_url.clone(), keys.jwt_secret.clone());
     settings.provider_min_price_usd = config.provider_min_price_usd;
     settings.trust_forwarded_for = config.trust_forwarded_for;
+    settings.fee_percent = config.platform_fee_percent;
+    settings.payment_tolerance_percent = config.payment_tolerance_percent;
+    settings.invite_ttl = config.invite_ttl;
+    settings.invite_join_requests = config.invite_mode == "join_request";
+    if config.telegram_webhook {
+        // Derived from the signing key: identical on every instance, never configured separately.
+        let digest = sha2::Sha256::digest(format!("telegram-webhook:{}", keys.signing_key.expose_secret()).as_bytes());
+        settings.telegram_webhook_secret = Some(SecretString::from(hex::encode(digest)));
+    }
     let mailer: Arc<dyn Mailer> = match &config.smtp_url {
         Some(url) => Arc::new(paygate_smtp::SmtpMailer::new(url, &config.mail_from)?),
         None => {
@@ -104,9 +124,30 @@ fn wire_app(pool: sqlx::PgPool, config: &Config, keys: &Keys) -> anyhow::Result<
             Arc::new(paygate_sandbox::SandboxMailer::new(pool.clone()))
         }
     };
-    let messenger: Option<Arc<dyn Messenger>> = config.telegram_bot_token.as_ref().map(|token| {
-        let http = reqwest::Client::new();
-        Arc::new(paygate_telegram::BotApi::new(config.telegram_api_url.clone(), token.clone(), http)) as Arc<dyn Messenger>
-    });
-    Ok(App::new(pool, settings, mailer, messenger))
+    let bot = config
+        .telegram_bot_token
+        .as_ref()
+        .map(|token| paygate_telegram::BotApi::new(config.telegram_api_url.clone(), token.clone(), http.clone()));
+    let messenger = bot.clone().map(|api| Arc::new(api) as Arc<dyn Messenger>);
+    let (payments, sandbox): (Arc<dyn PaymentGateway>, _) =
+        match (&config.nowpayments_api_key, &config.nowpayments_ipn_secret) {
+            (Some(key), Some(ipn_secret)) => {
+                settings.ipn_secret = ipn_secret.clone();
+                let live = paygate_nowpayments::NowPayments::new(config.nowpayments_api_url.clone(), key.clone(), http.clone());
+                (Arc::new(live), None)
+            }
+            _ => {
+                tracing::warn!(kind = "warning", "NOWPayments not configured: sandbox payments (checkout page, no real money)");
+                settings.ipn_secret = keys.sandbox_ipn_secret.clone();
+                let sandbox = Arc::new(paygate_sandbox::SandboxPayments::new(
+                    pool.clone(),
+                    &config.public_url,
+                    keys.sandbox_ipn_secret.clone(),
+                    http.clone(),
+                ));
+                (sandbox.clone() as Arc<dyn PaymentGateway>, Some(sandbox))
+            }
+        };
+    let adapters = Adapters { mailer, messenger, bot, payments };
+    Ok((App::new(pool, settings, adapters), sandbox))
 }

@@ -10,9 +10,14 @@ use tokio_util::sync::CancellationToken;
 use crate::platform::Platform;
 
 /// Serves HTTP on `listener` until `shutdown`, finishing in-flight requests.
-pub async fn serve(app: App, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+pub async fn serve(
+    app: App,
+    sandbox: Option<std::sync::Arc<paygate_sandbox::SandboxPayments>>,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
-    let state = HttpState::new(app);
+    let state = HttpState::new(app, sandbox);
     tracing::info!(kind = "startup", %addr, "HTTP server listening");
     paygate_http::serve(listener, state, shutdown).await.context("HTTP server failed")
 }
@@ -30,6 +35,7 @@ pub enum Role {
     All,
     Serve,
     Worker,
+    Bot,
 }
 
 /// Starts the platform, runs `role` until a signal, then stops everything in order.
@@ -41,15 +47,25 @@ pub async fn run(platform: Platform, role: Role, shutdown: CancellationToken) ->
         let addr = platform.config.http_addr;
         let listener =
             TcpListener::bind(addr).await.with_context(|| format!("binding PAYGATE_HTTP_ADDR {addr}"))?;
-        tasks.spawn(serve(app.clone(), listener, shutdown.clone()));
+        tasks.spawn(serve(app.clone(), platform.sandbox.clone(), listener, shutdown.clone()));
     }
     if matches!(role, Role::All | Role::Worker) {
         let worker = worker(&app, platform.config.worker_concurrency);
         let token = shutdown.clone();
         tasks.spawn(async move { worker.run(token).await.map_err(anyhow::Error::from) });
     }
-    if role == Role::All && platform.config.telegram_bot_token.is_none() {
-        tracing::warn!(kind = "warning", "PAYGATE_TELEGRAM_BOT_TOKEN unset: the Telegram bot is disabled");
+    if matches!(role, Role::All | Role::Bot) {
+        if platform.config.telegram_bot_token.is_none() {
+            tracing::warn!(kind = "warning", "PAYGATE_TELEGRAM_BOT_TOKEN unset: the Telegram bot is disabled");
+        } else if platform.config.telegram_webhook {
+            register_webhook(&app).await?;
+        } else {
+            let (app, token) = (app.clone(), shutdown.clone());
+            tasks.spawn(async move {
+                paygate_bot::run_polling(app, token).await;
+                Ok(())
+            });
+        }
     }
     tracing::info!(kind = "complete", ?role, public_url = %platform.config.public_url, "Paygate is running");
     let mut first_error = None;
@@ -66,4 +82,17 @@ pub async fn run(platform: Platform, role: Role, shutdown: CancellationToken) ->
         Some(error) => Err(error),
         None => Ok(()),
     }
+}
+
+/// Webhook mode: Telegram posts updates to `/webhooks/telegram` of any `serve` instance.
+async fn register_webhook(app: &App) -> anyhow::Result<()> {
+    let (Some(sender), Some(secret)) = (&app.telegram, &app.settings.telegram_webhook_secret) else { return Ok(()) };
+    let url = format!("{}/webhooks/telegram", app.settings.public_url.as_str().trim_end_matches('/'));
+    sender
+        .api()
+        .set_webhook(&url, secrecy::ExposeSecret::expose_secret(secret))
+        .await
+        .map_err(|e| anyhow::anyhow!("setWebhook failed: {e}"))?;
+    tracing::info!(kind = "telegram", %url, "Telegram webhook registered");
+    Ok(())
 }

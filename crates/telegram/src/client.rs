@@ -79,13 +79,27 @@ impl BotApi {
     }
 
     /// Calls one Bot API method and parses its `result` as `R`.
-    async fn call<P, R>(&self, method: &'static str, params: &P) -> Result<R, MessengerError>
+    pub(crate) async fn call<P, R>(&self, method: &'static str, params: &P) -> Result<R, MessengerError>
+    where
+        P: Serialize + Sync,
+        R: DeserializeOwned,
+    {
+        self.call_with_timeout(method, params, REQUEST_TIMEOUT).await
+    }
+
+    /// `call` with a longer HTTP timeout, for long polling.
+    pub(crate) async fn call_with_timeout<P, R>(
+        &self,
+        method: &'static str,
+        params: &P,
+        timeout: Duration,
+    ) -> Result<R, MessengerError>
     where
         P: Serialize + Sync,
         R: DeserializeOwned,
     {
         let token = self.inner.token.expose_secret();
-        let result = self.send(method, params).await.map_err(|error| redact(error, token));
+        let result = self.send(method, params, timeout).await.map_err(|error| redact(error, token));
         match &result {
             Ok(_) => tracing::debug!(kind = "external", method, "telegram call succeeded"),
             Err(error) => tracing::warn!(kind = "external", method, %error, "telegram call failed"),
@@ -93,7 +107,7 @@ impl BotApi {
         result
     }
 
-    async fn send<P, R>(&self, method: &'static str, params: &P) -> Result<R, MessengerError>
+    async fn send<P, R>(&self, method: &'static str, params: &P, timeout: Duration) -> Result<R, MessengerError>
     where
         P: Serialize + Sync,
         R: DeserializeOwned,
@@ -107,7 +121,7 @@ impl BotApi {
             .inner
             .http
             .post(url)
-            .timeout(REQUEST_TIMEOUT)
+            .timeout(timeout)
             .json(params)
             .send()
             .await

@@ -1,8 +1,19 @@
 //! Telegram Bot API adapter: a small JSON-over-HTTPS client that implements the `Messenger` port.
 
+mod chat_admin;
 mod client;
 mod error;
+mod messages;
 mod messenger;
+mod polling;
+mod types;
+mod updates;
 mod wire;
 
 pub use client::{BotApi, BotIdentity};
+pub use polling::ALLOWED_UPDATES;
+pub use types::{
+    CallbackQuery, IncomingMessage, InlineButton, InlineKeyboard, InvalidCallbackData, InviteLinkRequest,
+    JoinRequest, MAX_CALLBACK_DATA_BYTES, TelegramUser, Update, UpdateKind,
+};
+pub use updates::{InvalidUpdate, parse_update, update_from_value};

@@ -2,8 +2,8 @@
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
-use paygate_app::{App, Settings};
-use paygate_domain::messenger::Messenger;
+use paygate_app::{Adapters, App, Settings};
+use paygate_domain::{messenger::Messenger, payment_gateway::PaymentGateway};
 use paygate_http::HttpState;
 use paygate_jobs::{Worker, WorkerConfig};
 use secrecy::SecretString;
@@ -11,7 +11,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
-use crate::{fake_telegram::FakeTelegram, fresh_database};
+use crate::{fake_nowpayments::FakeNowPayments, fake_telegram::FakeTelegram, fresh_database};
 
 /// The JWT secret of every test app (tests may mint tokens with it).
 pub const TEST_JWT_SECRET: &str = "test-jwt-secret-that-is-long-enough-0123456789";
@@ -32,7 +32,15 @@ pub struct TestAppOptions<'a> {
     pub worker: bool,
     /// Point the Telegram adapter at this fake Bot API.
     pub telegram: Option<&'a FakeTelegram>,
+    /// Use the live NOWPayments adapter against this fake: (fake, API key, IPN secret). Without it,
+    /// the sandbox payment provider runs (checkout page on the app itself).
+    pub nowpayments: Option<(&'a FakeNowPayments, &'a str, &'a str)>,
+    /// Adjust settings before the app starts.
+    pub settings: Option<fn(&mut Settings)>,
 }
+
+/// The IPN secret of the sandbox payment provider in tests.
+pub const SANDBOX_IPN_SECRET: &str = "sandbox-ipn-secret-for-tests";
 
 impl TestApp {
     /// Absolute URL of `path` on this app.
@@ -116,17 +124,35 @@ pub async fn spawn_app_with_worker() -> TestApp {
 
 pub async fn spawn_app_with(options: TestAppOptions<'_>) -> TestApp {
     let pool = fresh_database().await;
-    let settings = Settings::new("http://paygate.test".parse().expect("url"), SecretString::from(TEST_JWT_SECRET));
-    let mailer = Arc::new(paygate_sandbox::SandboxMailer::new(pool.clone()));
-    let messenger = options.telegram.map(|fake| {
-        let api = paygate_telegram::BotApi::new(fake.base_url(), SecretString::from(fake.token()), reqwest::Client::new());
-        Arc::new(api) as Arc<dyn Messenger>
-    });
-    let app = App::new(pool.clone(), settings, mailer, messenger);
-    let shutdown = CancellationToken::new();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("cannot bind port 0");
     let addr = listener.local_addr().expect("no local address");
-    let state = HttpState::new(app.clone());
+    let public_url: url::Url = format!("http://{addr}").parse().expect("url");
+    let mut settings = Settings::new(public_url.clone(), SecretString::from(TEST_JWT_SECRET));
+    let http = reqwest::Client::new();
+    let mailer = Arc::new(paygate_sandbox::SandboxMailer::new(pool.clone()));
+    let bot = options
+        .telegram
+        .map(|fake| paygate_telegram::BotApi::new(fake.base_url(), SecretString::from(fake.token()), http.clone()));
+    let messenger = bot.clone().map(|api| Arc::new(api) as Arc<dyn Messenger>);
+    let (payments, sandbox): (Arc<dyn PaymentGateway>, _) = match options.nowpayments {
+        Some((fake, key, ipn_secret)) => {
+            settings.ipn_secret = SecretString::from(ipn_secret.to_owned());
+            let live = paygate_nowpayments::NowPayments::new(fake.base_url(), SecretString::from(key.to_owned()), http.clone());
+            (Arc::new(live), None)
+        }
+        None => {
+            settings.ipn_secret = SecretString::from(SANDBOX_IPN_SECRET);
+            let secret = SecretString::from(SANDBOX_IPN_SECRET);
+            let sandbox = Arc::new(paygate_sandbox::SandboxPayments::new(pool.clone(), &public_url, secret, http.clone()));
+            (sandbox.clone() as Arc<dyn PaymentGateway>, Some(sandbox))
+        }
+    };
+    if let Some(adjust) = options.settings {
+        adjust(&mut settings);
+    }
+    let app = App::new(pool.clone(), settings, Adapters { mailer, messenger, bot, payments });
+    let shutdown = CancellationToken::new();
+    let state = HttpState::new(app.clone(), sandbox);
     let token = shutdown.clone();
     tokio::spawn(async move {
         let _ = paygate_http::serve(listener, state, token).await;

@@ -1,5 +1,11 @@
 //! A fake Telegram Bot API on 127.0.0.1:0: real wire format, configurable state, faults and a call log.
 
+mod chat_admin;
+mod messages;
+mod rates;
+mod updates;
+mod wire;
+
 use std::{
     collections::{HashMap, VecDeque},
     net::SocketAddr,
@@ -7,16 +13,21 @@ use std::{
 };
 
 use axum::{
-    Json, Router,
+    Router,
     body::Bytes,
     extract::{Path, RawQuery, State},
-    http::StatusCode,
-    response::{IntoResponse, Response},
+    response::Response,
     routing::any,
 };
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use url::Url;
+
+pub use messages::SentMessage;
+use wire::{
+    ApiError, Fault, chat_param, fault_description, int_param, json_param, parse_params, reply, take_fault,
+};
 
 /// The bot a fresh fake reports from `getMe`.
 pub const DEFAULT_BOT_ID: i64 = 7_000_000_001;
@@ -25,8 +36,20 @@ pub const DEFAULT_BOT_USERNAME: &str = "paygate_test_bot";
 /// A running fake Bot API; stops when dropped.
 pub struct FakeTelegram {
     addr: SocketAddr,
-    state: Arc<Mutex<FakeState>>,
+    shared: Arc<Shared>,
     shutdown: CancellationToken,
+}
+
+/// The state behind one lock, and the wake-up for long polls waiting for a pushed update.
+struct Shared {
+    state: Mutex<FakeState>,
+    update_pushed: Notify,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, FakeState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// Everything the fake knows; handlers read and change it under one lock.
@@ -39,36 +62,29 @@ struct FakeState {
     /// Method name → errors to return before handling it normally again.
     faults: HashMap<String, VecDeque<Fault>>,
     calls: Vec<(String, Value)>,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Fault {
-    times: u32,
-    status: u16,
-    retry_after: Option<u32>,
-}
-
-/// A Bot API error: HTTP status (= `error_code`), description, optional `retry_after`.
-struct ApiError(u16, String, Option<u32>);
-
-impl ApiError {
-    fn bad_request(what: &str) -> Self {
-        Self(400, format!("Bad Request: {what}"), None)
-    }
+    messages: messages::Messages,
+    admin: chat_admin::AdminLog,
+    updates: updates::UpdateQueue,
+    rates: rates::RateBook,
 }
 
 impl FakeTelegram {
     /// Starts a fake that accepts only `token` (as in `/bot{token}/{method}`).
     pub async fn start(token: &str) -> FakeTelegram {
-        let state = Arc::new(Mutex::new(FakeState {
+        let state = FakeState {
             token: token.to_owned(),
             bot_id: DEFAULT_BOT_ID,
             bot_username: DEFAULT_BOT_USERNAME.to_owned(),
             chats: HashMap::new(),
             faults: HashMap::new(),
             calls: Vec::new(),
-        }));
-        let router = Router::new().route("/{bot_token}/{method}", any(handle)).with_state(state.clone());
+            messages: messages::Messages::default(),
+            admin: chat_admin::AdminLog::default(),
+            updates: updates::UpdateQueue::default(),
+            rates: rates::RateBook::default(),
+        };
+        let shared = Arc::new(Shared { state: Mutex::new(state), update_pushed: Notify::new() });
+        let router = Router::new().route("/{bot_token}/{method}", any(handle)).with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("cannot bind port 0");
         let addr = listener.local_addr().expect("no local address");
         let shutdown = CancellationToken::new();
@@ -79,7 +95,7 @@ impl FakeTelegram {
                 .await
                 .expect("fake Telegram server failed");
         });
-        FakeTelegram { addr, state, shutdown }
+        FakeTelegram { addr, shared, shutdown }
     }
 
     /// Where to point a Bot API client (`{base_url}bot{token}/{method}`).
@@ -158,7 +174,7 @@ impl FakeTelegram {
     }
 
     fn lock(&self) -> MutexGuard<'_, FakeState> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        self.shared.lock()
     }
 }
 
@@ -169,37 +185,81 @@ impl Drop for FakeTelegram {
 }
 
 async fn handle(
-    State(state): State<Arc<Mutex<FakeState>>>,
+    State(shared): State<Arc<Shared>>,
     Path((bot_token, method)): Path<(String, String)>,
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
-    let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
-    let params = match parse_params(query.as_deref(), &body) {
-        Ok(params) => params,
-        Err(error) => return reply(Err(error)),
+    let poll = {
+        let mut state = shared.lock();
+        let params = match parse_params(query.as_deref(), &body) {
+            Ok(params) => params,
+            Err(error) => return reply(Err(error)),
+        };
+        state.calls.push((method.clone(), params.clone()));
+        if bot_token.strip_prefix("bot") != Some(state.token.as_str()) {
+            return reply(Err(ApiError(401, "Unauthorized".to_owned(), None)));
+        }
+        if let Some(fault) = take_fault(&mut state, &method) {
+            return reply(Err(ApiError(fault.status, fault_description(fault), fault.retry_after)));
+        }
+        if method != "getUpdates" {
+            return reply(dispatch(&mut state, &method, &params));
+        }
+        match updates::poll_request(&mut state, &params) {
+            Ok(poll) => poll,
+            Err(error) => return reply(Err(error)),
+        }
     };
-    state.calls.push((method.clone(), params.clone()));
-    if bot_token.strip_prefix("bot") != Some(state.token.as_str()) {
-        return reply(Err(ApiError(401, "Unauthorized".to_owned(), None)));
-    }
-    if let Some(fault) = take_fault(&mut state, &method) {
-        return reply(Err(ApiError(fault.status, fault_description(fault), fault.retry_after)));
-    }
-    reply(dispatch(&mut state, &method, &params))
+    reply(updates::long_poll(&shared, poll).await)
 }
 
-/// One arm per supported method; add new methods here.
+/// One arm per supported method (`getUpdates` long-polls outside the lock, see `handle`).
 fn dispatch(state: &mut FakeState, method: &str, params: &Value) -> Result<Value, ApiError> {
     match method {
         "getMe" => Ok(bot_user(state)),
         "getChatMember" => get_chat_member(state, params),
+        "sendMessage" => messages::send_message(state, params),
+        "editMessageText" => messages::edit_message_text(state, params),
+        "deleteMessage" => messages::delete_message(state, params),
+        "answerCallbackQuery" => messages::answer_callback_query(state, params),
+        "createChatInviteLink" => chat_admin::create_invite_link(state, params),
+        "revokeChatInviteLink" => chat_admin::revoke_invite_link(state, params),
+        "approveChatJoinRequest" | "declineChatJoinRequest" | "banChatMember" | "unbanChatMember" => {
+            chat_admin::member_action(state, method, params)
+        }
+        "setWebhook" => updates::set_webhook(state, params),
+        "deleteWebhook" => updates::delete_webhook(state),
+        "setMyCommands" => updates::set_my_commands(state, params),
         _ => Err(ApiError(404, "Not Found: method not found".to_owned(), None)),
     }
 }
 
+/// The bot's `ChatMember` JSON in a configured chat; `None` for chats the fake does not model.
+fn bot_member(state: &FakeState, chat_id: i64) -> Option<&Value> {
+    state.chats.get(&chat_id).and_then(|members| members.get(&state.bot_id))
+}
+
+/// Checks an administrator right of the bot in a configured chat; unconfigured chats allow everything.
+fn require_right(state: &FakeState, chat_id: i64, right: &str) -> Result<(), ApiError> {
+    let Some(member) = bot_member(state, chat_id) else { return Ok(()) };
+    let allowed = match member["status"].as_str() {
+        Some("creator") => true,
+        Some("administrator") => member[right].as_bool().unwrap_or(false),
+        _ => false,
+    };
+    if allowed { Ok(()) } else { Err(ApiError::bad_request("not enough rights")) }
+}
+
+/// A fresh id shared by update ids and helper message ids, so every built update is unique.
+fn next_global_id() -> i64 {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static NEXT: AtomicI64 = AtomicI64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 fn get_chat_member(state: &FakeState, params: &Value) -> Result<Value, ApiError> {
-    let chat_id = int_param(params, "chat_id").ok_or_else(|| ApiError::bad_request("chat_id is empty"))?;
+    let chat_id = chat_param(params)?;
     let user_id =
         int_param(params, "user_id").ok_or_else(|| ApiError::bad_request("invalid user_id specified"))?;
     let members = state.chats.get(&chat_id).ok_or_else(|| ApiError::bad_request("chat not found"))?;
@@ -214,75 +274,4 @@ fn bot_user(state: &FakeState) -> Value {
         "username": state.bot_username, "can_join_groups": true,
         "can_read_all_group_messages": false, "supports_inline_queries": false,
     })
-}
-
-fn take_fault(state: &mut FakeState, method: &str) -> Option<Fault> {
-    let queue = state.faults.get_mut(method)?;
-    let front = queue.front_mut()?;
-    let fault = *front;
-    front.times = front.times.saturating_sub(1);
-    if front.times == 0 {
-        queue.pop_front();
-    }
-    (fault.times > 0).then_some(fault)
-}
-
-fn fault_description(fault: Fault) -> String {
-    match (fault.status, fault.retry_after) {
-        (429, Some(after)) => format!("Too Many Requests: retry after {after}"),
-        (429, None) => "Too Many Requests".to_owned(),
-        (400, _) => "Bad Request".to_owned(),
-        (401, _) => "Unauthorized".to_owned(),
-        (403, _) => "Forbidden: bot was blocked by the user".to_owned(),
-        (404, _) => "Not Found".to_owned(),
-        (502, _) => "Bad Gateway".to_owned(),
-        _ => "Internal Server Error".to_owned(),
-    }
-}
-
-/// Parameters as Telegram takes them: a JSON body, or form/query pairs (values parsed as JSON if they can).
-fn parse_params(query: Option<&str>, body: &[u8]) -> Result<Value, ApiError> {
-    let mut params = Map::new();
-    for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        params.insert(key.into_owned(), pair_value(&value));
-    }
-    let trimmed = body.trim_ascii_start();
-    if trimmed.starts_with(b"{") {
-        match serde_json::from_slice::<Value>(body) {
-            Ok(Value::Object(fields)) => params.extend(fields),
-            _ => return Err(ApiError::bad_request("can't parse JSON object")),
-        }
-    } else if !trimmed.is_empty() {
-        for (key, value) in url::form_urlencoded::parse(body) {
-            params.insert(key.into_owned(), pair_value(&value));
-        }
-    }
-    Ok(Value::Object(params))
-}
-
-fn pair_value(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
-}
-
-/// An integer parameter sent as a number or as a string of digits.
-fn int_param(params: &Value, name: &str) -> Option<i64> {
-    match params.get(name)? {
-        Value::Number(number) => number.as_i64(),
-        Value::String(text) => text.parse().ok(),
-        _ => None,
-    }
-}
-
-fn reply(outcome: Result<Value, ApiError>) -> Response {
-    match outcome {
-        Ok(result) => Json(json!({"ok": true, "result": result})).into_response(),
-        Err(ApiError(code, description, retry_after)) => {
-            let mut body = json!({"ok": false, "error_code": code, "description": description});
-            if let Some(after) = retry_after {
-                body["parameters"] = json!({"retry_after": after});
-            }
-            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, Json(body)).into_response()
-        }
-    }
 }

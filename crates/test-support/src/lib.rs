@@ -5,6 +5,9 @@
 mod app;
 mod database;
 
-pub use app::{TEST_JWT_SECRET, TestApp, TestAppOptions, spawn_app, spawn_app_with, spawn_app_with_worker};
+pub use app::{
+    SANDBOX_IPN_SECRET, TEST_JWT_SECRET, TestApp, TestAppOptions, spawn_app, spawn_app_with, spawn_app_with_worker,
+};
 pub use database::fresh_database;
 pub mod fake_telegram;
+pub mod fake_nowpayments;

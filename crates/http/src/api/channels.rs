@@ -118,7 +118,10 @@ pub struct NotificationsBody {
         (status = 200, description = "channels, oldest first", body = ChannelList),
         (status = 401, description = "not signed in", body = ErrorBody),
     ))]
-async fn list_channels(State(state): State<HttpState>, user: AuthUser) -> Result<axum::Json<ChannelList>, ApiError> {
+async fn list_channels(
+    State(state): State<HttpState>,
+    user: AuthUser,
+) -> Result<axum::Json<ChannelList>, ApiError> {
     Ok(axum::Json(channels::list(&state.app, &caller(user)).await?))
 }
 
@@ -175,7 +178,8 @@ async fn patch_channel(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(patch): ApiJson<serde_json::Value>,
 ) -> Result<axum::Json<ChannelView>, ApiError> {
-    let channel = channels::patch(&state.app, &caller(user), ChannelId::from_uuid(id), patch, &client).await?;
+    let channel =
+        channels::patch(&state.app, &caller(user), ChannelId::from_uuid(id), patch, &client).await?;
     Ok(axum::Json(channel))
 }
 

@@ -42,7 +42,8 @@ impl Modify for BearerAuth {
 
 /// Every API route with its OpenAPI description.
 pub fn router() -> OpenApiRouter<HttpState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(auth::router())
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::router())
         .merge(audit::router())
         .merge(channels::router())
         .merge(currencies::router())

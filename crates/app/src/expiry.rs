@@ -1,0 +1,172 @@
+//! Expiry: a sweep every minute queues reminders (3 and 1 days before) and removals, each once per
+//! expiry; removals ban then unban through the paced sender and are only recorded when they worked.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use paygate_domain::messenger::MessengerError;
+use paygate_jobs::{EnqueueOptions, Handler, Job, JobContext, JobError};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{App, notify, texts};
+
+/// Rows handled per batch; a sweep runs batches until the backlog is queued or its budget is spent.
+const BATCH: i64 = 1000;
+const BATCHES_PER_SWEEP: usize = 20;
+
+/// One sweep, fired by cron.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SweepSubscriptions {
+    pub tick: DateTime<Utc>,
+}
+
+impl Job for SweepSubscriptions {
+    const KIND: &'static str = "subscriptions.sweep";
+    const MAX_ATTEMPTS: i32 = 3;
+}
+
+pub struct SweepHandler;
+
+#[async_trait]
+impl Handler for SweepHandler {
+    type Job = SweepSubscriptions;
+
+    async fn run(&self, ctx: &JobContext, _job: SweepSubscriptions) -> Result<(), JobError> {
+        let now = Utc::now();
+        let mut queued = 0usize;
+        for _ in 0..BATCHES_PER_SWEEP {
+            let mut tx = ctx.pool.begin().await?;
+            let due = paygate_db::subscriptions::expired_active(&mut tx, now, BATCH).await?;
+            for (id, expires_at) in &due {
+                let options = dedupe(format!("remove:{id}:{}", expires_at.timestamp()));
+                paygate_jobs::enqueue_with(&mut tx, &RemoveSubscriber { subscription_id: *id, expires_at: *expires_at }, options)
+                    .await
+                    .map_err(JobError::retryable)?;
+                paygate_db::subscriptions::mark_removal_enqueued(&mut tx, *id, *expires_at).await?;
+            }
+            let mut count = due.len();
+            for days in [3, 1] {
+                let reminders = paygate_db::subscriptions::due_reminders(&mut tx, now, days, BATCH).await?;
+                for (id, expires_at) in &reminders {
+                    let options = dedupe(format!("remind{days}:{id}:{}", expires_at.timestamp()));
+                    let job = SendReminder { subscription_id: *id, expires_at: *expires_at };
+                    paygate_jobs::enqueue_with(&mut tx, &job, options).await.map_err(JobError::retryable)?;
+                    paygate_db::subscriptions::mark_reminded(&mut tx, *id, days, *expires_at).await?;
+                }
+                count += reminders.len();
+            }
+            tx.commit().await?;
+            queued += count;
+            if count == 0 {
+                break;
+            }
+        }
+        if queued > 0 {
+            tracing::info!(kind = "status", queued, "expiry sweep queued reminders and removals");
+        }
+        Ok(())
+    }
+}
+
+fn dedupe(key: String) -> EnqueueOptions {
+    EnqueueOptions { dedupe_key: Some(key), ..EnqueueOptions::default() }
+}
+
+/// Reminds a subscriber of an upcoming expiry.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SendReminder {
+    pub subscription_id: Uuid,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl Job for SendReminder {
+    const KIND: &'static str = "subscriptions.remind";
+}
+
+pub struct ReminderHandler;
+
+#[async_trait]
+impl Handler for ReminderHandler {
+    type Job = SendReminder;
+
+    async fn run(&self, ctx: &JobContext, job: SendReminder) -> Result<(), JobError> {
+        let mut tx = ctx.pool.begin().await?;
+        let Some(sub) = paygate_db::subscriptions::get(&mut tx, job.subscription_id).await? else { return Ok(()) };
+        if sub.status != "active" || sub.expires_at != job.expires_at {
+            return Ok(()); // renewed or gone: this reminder is moot
+        }
+        let title = paygate_db::offers::offer(&mut tx, sub.channel_id).await?.map(|o| o.closed_title).unwrap_or_default();
+        let renew = notify::Button::callback("🔄 Renew", &format!("renew:{}", sub.id.simple()));
+        notify::enqueue(&mut tx, sub.telegram_user_id, &texts::reminder(&title, sub.expires_at), vec![vec![renew]])
+            .await
+            .map_err(JobError::retryable)?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Removes an expired subscriber from the closed channel (ban, then unban so they can rejoin later).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RemoveSubscriber {
+    pub subscription_id: Uuid,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl Job for RemoveSubscriber {
+    const KIND: &'static str = "subscriptions.remove";
+    /// About a day of retries with the default backoff before it needs attention.
+    const MAX_ATTEMPTS: i32 = 20;
+}
+
+pub struct RemoveHandler(pub App);
+
+#[async_trait]
+impl Handler for RemoveHandler {
+    type Job = RemoveSubscriber;
+
+    async fn run(&self, ctx: &JobContext, job: RemoveSubscriber) -> Result<(), JobError> {
+        let app = &self.0;
+        let mut conn = ctx.pool.acquire().await?;
+        let Some(sub) = paygate_db::subscriptions::get(&mut conn, job.subscription_id).await? else { return Ok(()) };
+        if sub.status != "active" || sub.expires_at != job.expires_at || sub.expires_at > Utc::now() {
+            return Ok(()); // renewed meanwhile: keep the member
+        }
+        let offer = paygate_db::offers::offer(&mut conn, sub.channel_id).await?;
+        drop(conn);
+        let Some(offer) = offer else { return Err(JobError::fatal("the channel of this subscription was deleted")) };
+        let sender = app.telegram.as_ref().ok_or_else(|| JobError::retryable("no Telegram bot is configured"))?;
+        let (chat, user) = (offer.closed_chat_id, sub.telegram_user_id);
+        let removal = async {
+            sender.send(chat, || sender.api().ban_chat_member(chat, user)).await?;
+            sender.send(chat, || sender.api().unban_chat_member(chat, user, true)).await
+        };
+        if let Err(error) = removal.await {
+            let mut conn = ctx.pool.acquire().await?;
+            paygate_db::subscriptions::set_removal_error(&mut conn, sub.id, &error.to_string()).await?;
+            tracing::warn!(kind = "retry", subscription_id = %sub.id, %error, "removal failed; will retry");
+            return Err(removal_error(error));
+        }
+        let mut tx = ctx.pool.begin().await?;
+        if paygate_db::subscriptions::mark_expired(&mut tx, sub.id, job.expires_at).await? {
+            let renew = notify::Button::callback("🔄 Renew", &format!("renew:{}", sub.id.simple()));
+            notify::enqueue(&mut tx, user, &texts::expired(&offer.closed_title), vec![vec![renew]])
+                .await
+                .map_err(JobError::retryable)?;
+        }
+        tx.commit().await?;
+        tracing::info!(kind = "user", subscription_id = %sub.id, chat_id = chat, "expired subscriber removed");
+        Ok(())
+    }
+}
+
+/// Every removal failure is retried (rights may be restored); Telegram's own delay is honoured.
+fn removal_error(error: MessengerError) -> JobError {
+    match error {
+        MessengerError::RateLimited { retry_after } => {
+            JobError::retry_after(MessengerError::RateLimited { retry_after }, retry_after.max(Duration::from_secs(1)))
+        }
+        other => JobError::retryable(other),
+    }
+}

@@ -1,0 +1,170 @@
+//! Invites: one link per payment (or per explicit re-issue), recorded before Telegram is asked, and the
+//! join-request gate that admits only the subscriber who paid.
+
+use async_trait::async_trait;
+use chrono::Utc;
+use paygate_domain::channel::TierLevel;
+use paygate_jobs::{Handler, Job, JobContext, JobError};
+use paygate_telegram::InviteLinkRequest;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{
+    App, AppError, AppResult,
+    notify::{self, Button},
+    telegram_errors::job_error,
+    texts,
+};
+
+/// Link mode for new invites.
+pub fn invite_mode(app: &App) -> &'static str {
+    if app.settings.invite_join_requests { "join_request" } else { "member_limit" }
+}
+
+/// Creates the link of a pending invite and queues the message carrying it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct IssueInvite {
+    pub invite_id: Uuid,
+}
+
+impl Job for IssueInvite {
+    const KIND: &'static str = "invite.issue";
+}
+
+pub struct IssueInviteHandler(pub App);
+
+#[async_trait]
+impl Handler for IssueInviteHandler {
+    type Job = IssueInvite;
+
+    async fn run(&self, _ctx: &JobContext, job: IssueInvite) -> Result<(), JobError> {
+        let app = &self.0;
+        let sender = app.telegram.as_ref().ok_or_else(|| JobError::fatal("no Telegram bot is configured"))?;
+        let mut tx = app.pool.begin().await?;
+        let invite = paygate_db::invites::lock(&mut tx, job.invite_id)
+            .await?
+            .ok_or_else(|| JobError::fatal(format!("invite {} does not exist", job.invite_id)))?;
+        if invite.status != "pending" {
+            return Ok(()); // issued before a crash: its message was queued in the same transaction
+        }
+        let subscription = paygate_db::subscriptions::get(&mut tx, invite.subscription_id)
+            .await?
+            .ok_or_else(|| JobError::fatal("subscription vanished"))?;
+        if subscription.status != "active" || subscription.expires_at <= Utc::now() {
+            paygate_db::invites::set_status(&mut tx, invite.id, "revoked").await?;
+            tx.commit().await?;
+            return Ok(());
+        }
+        let offer = paygate_db::offers::offer(&mut tx, subscription.channel_id).await?;
+        let title = offer.map(|o| o.closed_title).unwrap_or_default();
+        let ttl = app.settings.invite_ttl;
+        let expires_at = Utc::now() + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::hours(1));
+        let join_request = invite.mode == "join_request";
+        let request = InviteLinkRequest {
+            name: format!("paygate {}", &invite.id.simple().to_string()[..12]),
+            expire_date: Some(expires_at.timestamp()),
+            member_limit: (!join_request).then_some(1),
+            creates_join_request: join_request,
+        };
+        let link = sender
+            .send(invite.chat_id, || sender.api().create_chat_invite_link(invite.chat_id, &request))
+            .await
+            .map_err(job_error)?;
+        paygate_db::invites::set_issued(&mut tx, invite.id, &link, expires_at).await?;
+        let emoji = TierLevel::from_index(usize::try_from(subscription.tier_level).unwrap_or(0)).map_or("🎟", |t| t.emoji());
+        let text = texts::invite(&title, emoji, subscription.expires_at, ttl.as_secs() / 60, join_request);
+        let button = Button::url(&format!("Join {}", title.chars().take(40).collect::<String>()), &link);
+        notify::enqueue(&mut tx, invite.telegram_user_id, &text, vec![vec![button]]).await.map_err(JobError::retryable)?;
+        tx.commit().await?;
+        tracing::info!(kind = "telegram", invite_id = %invite.id, chat_id = invite.chat_id, "invite link issued");
+        Ok(())
+    }
+}
+
+/// Revokes an issued link at Telegram (after a re-issue).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RevokeInvite {
+    pub chat_id: i64,
+    pub invite_link: String,
+}
+
+impl Job for RevokeInvite {
+    const KIND: &'static str = "invite.revoke";
+    const MAX_ATTEMPTS: i32 = 10;
+}
+
+pub struct RevokeInviteHandler(pub App);
+
+#[async_trait]
+impl Handler for RevokeInviteHandler {
+    type Job = RevokeInvite;
+
+    async fn run(&self, _ctx: &JobContext, job: RevokeInvite) -> Result<(), JobError> {
+        let sender = self.0.telegram.as_ref().ok_or_else(|| JobError::fatal("no Telegram bot is configured"))?;
+        sender
+            .send(job.chat_id, || sender.api().revoke_chat_invite_link(job.chat_id, &job.invite_link))
+            .await
+            .map_err(job_error)
+    }
+}
+
+/// A subscriber asks for a new link: old open links are revoked and a fresh one is issued, only while
+/// the subscription is active. At most one re-issue per minute.
+pub async fn reissue(app: &App, telegram_user_id: i64, subscription_id: Uuid) -> AppResult<()> {
+    let mut tx = app.pool.begin().await?;
+    let subscription = paygate_db::subscriptions::get(&mut tx, subscription_id)
+        .await?
+        .filter(|s| s.telegram_user_id == telegram_user_id)
+        .ok_or(AppError::NotFound)?;
+    if subscription.status != "active" || subscription.expires_at <= Utc::now() {
+        return Err(AppError::conflict("subscription_inactive", "this subscription is not active"));
+    }
+    let channel = paygate_db::offers::offer(&mut tx, subscription.channel_id).await?.ok_or(AppError::NotFound)?;
+    for open in paygate_db::invites::open_for_subscription(&mut tx, subscription.id).await? {
+        paygate_db::invites::set_status(&mut tx, open.id, "revoked").await?;
+        if let Some(link) = open.invite_link {
+            paygate_jobs::enqueue(&mut tx, &RevokeInvite { chat_id: open.chat_id, invite_link: link }).await?;
+        }
+    }
+    let invite_id = Uuid::now_v7();
+    let new = paygate_db::invites::NewInvite {
+        id: invite_id,
+        subscription_id: subscription.id,
+        payment_id: None,
+        chat_id: channel.closed_chat_id,
+        telegram_user_id,
+        mode: invite_mode(app),
+    };
+    paygate_db::invites::insert(&mut tx, &new).await?;
+    paygate_jobs::enqueue(&mut tx, &IssueInvite { invite_id }).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Answers a join request: approved only for the subscriber the link was issued to, while active.
+pub async fn decide_join_request(app: &App, chat_id: i64, user_id: i64, link: Option<&str>) -> AppResult<bool> {
+    let sender = app.telegram.as_ref().ok_or_else(|| AppError::Unavailable("no Telegram bot".into()))?;
+    let mut tx = app.pool.begin().await?;
+    let invite = match link {
+        Some(link) => paygate_db::invites::by_link(&mut tx, chat_id, link).await?,
+        None => None,
+    };
+    let subscription = match &invite {
+        Some(invite) => paygate_db::subscriptions::get(&mut tx, invite.subscription_id).await?,
+        None => None,
+    };
+    let approve = matches!((&invite, &subscription), (Some(i), Some(s))
+        if i.telegram_user_id == user_id && i.status == "issued" && s.status == "active" && s.expires_at > Utc::now());
+    let result = if approve {
+        sender.send(chat_id, || sender.api().approve_chat_join_request(chat_id, user_id)).await
+    } else {
+        sender.send(chat_id, || sender.api().decline_chat_join_request(chat_id, user_id)).await
+    };
+    result.map_err(|e| AppError::Unavailable(e.to_string()))?;
+    if let (true, Some(invite)) = (approve, &invite) {
+        paygate_db::invites::set_status(&mut tx, invite.id, "used").await?;
+    }
+    tx.commit().await?;
+    tracing::info!(kind = "user", chat_id, user_id, approve, "join request answered");
+    Ok(approve)
+}

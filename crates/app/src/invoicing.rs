@@ -1,0 +1,99 @@
+//! Invoices for subscribers: recorded first, then created at the payment provider.
+
+use chrono::Utc;
+use paygate_domain::{
+    channel::{DonationAmount, TierLevel},
+    ids::ChannelId,
+    payment_gateway::InvoiceRequest,
+};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use crate::{App, AppError, AppResult, texts};
+
+/// What the subscriber chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    Tier(TierLevel),
+    Donation(DonationAmount),
+}
+
+/// An invoice ready to pay.
+#[derive(Debug, Clone)]
+pub struct PayableInvoice {
+    pub id: Uuid,
+    pub price_usd: Decimal,
+    pub url: String,
+}
+
+/// Records an invoice for `user` and creates it at the provider. Prices always come from the
+/// database, never from the deep link or the button.
+#[tracing::instrument(skip(app))]
+pub async fn create(app: &App, user: i64, channel: ChannelId, choice: Choice) -> AppResult<PayableInvoice> {
+    let mut tx = app.pool.begin().await?;
+    let offer = paygate_db::offers::offer(&mut tx, channel.as_uuid()).await?.ok_or(AppError::NotFound)?;
+    if !offer.ready {
+        return Err(AppError::conflict("channel_not_ready", "this channel is not accepting payments right now"));
+    }
+    let (kind, tier_level, duration_days, price, description) = match choice {
+        Choice::Tier(level) => {
+            let tiers = paygate_db::offers::tiers(&mut tx, offer.channel_id).await?;
+            let tier = tiers
+                .into_iter()
+                .find(|t| usize::try_from(t.level).ok() == Some(level.index()))
+                .ok_or(AppError::NotFound)?;
+            let description =
+                format!("{} — {}", offer.closed_title, texts::duration(i64::from(tier.duration_days)));
+            ("subscription", Some(tier.level), Some(tier.duration_days), tier.price_usd, description)
+        }
+        Choice::Donation(amount) => {
+            if !offer.donations_enabled {
+                return Err(AppError::conflict("donations_disabled", "this channel does not take donations"));
+            }
+            ("donation", None, None, amount.get(), format!("Donation to {}", offer.closed_title))
+        }
+    };
+    let id = Uuid::now_v7();
+    let expires_at = Utc::now() + chrono::Duration::from_std(app.settings.invoice_ttl).unwrap_or(chrono::Duration::days(1));
+    let provider = if app.payments.is_live() { "nowpayments" } else { "sandbox" };
+    let new = paygate_db::invoices::NewInvoice {
+        id,
+        channel_id: offer.channel_id,
+        telegram_user_id: user,
+        kind,
+        tier_level,
+        duration_days,
+        price_usd: price,
+        provider,
+        expires_at,
+    };
+    paygate_db::invoices::insert(&mut tx, &new).await?;
+    tx.commit().await?;
+
+    let base = app.settings.public_url.as_str().trim_end_matches('/');
+    let request = InvoiceRequest {
+        order_id: id.to_string(),
+        price_usd: price,
+        description,
+        ipn_callback_url: format!("{base}/webhooks/nowpayments"),
+        success_url: format!("{base}/pay/{id}"),
+        cancel_url: format!("{base}/pay/{id}?cancelled=1"),
+    };
+    let created = app.payments.create_invoice(&request).await.map_err(|error| {
+        tracing::warn!(kind = "external", invoice_id = %id, %error, "invoice creation failed at the provider");
+        AppError::Unavailable("the payment provider is not reachable right now; please try again in a minute".into())
+    })?;
+    let mut conn = app.pool.acquire().await?;
+    paygate_db::invoices::set_provider_invoice(&mut conn, id, &created.provider_invoice_id, &created.invoice_url).await?;
+    // Until a payment shows up there is nothing to poll; reconciliation expires it when due.
+    paygate_db::invoices::schedule_check(&mut conn, id, Some(expires_at)).await?;
+    tracing::info!(kind = "money", invoice_id = %id, price_usd = %price, "invoice created");
+    Ok(PayableInvoice { id, price_usd: price, url: created.invoice_url })
+}
+
+/// Public status of an invoice (for the "payment processing" page): only its status.
+pub async fn status(app: &App, id: Uuid) -> AppResult<String> {
+    let mut conn = app.pool.acquire().await?;
+    let invoice = paygate_db::invoices::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    Ok(invoice.status)
+}

@@ -1,0 +1,179 @@
+//! Payment intake: every provider status report (IPN or poll) lands here; `finished` acts exactly once.
+
+use chrono::Utc;
+use paygate_domain::{
+    payment_gateway::{PaymentStatus, PaymentUpdate},
+    payment_rules::{AmountVerdict, check_amount, extend_expiry, split_fee},
+};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::{
+    App, AppResult,
+    invites::{IssueInvite, invite_mode},
+    notify,
+    texts,
+};
+
+/// Where a status report came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Ipn,
+    Poll,
+}
+
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Ipn => "ipn",
+            Self::Poll => "poll",
+        }
+    }
+}
+
+/// What a report changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Not for one of our invoices (kept in the event log only).
+    UnknownInvoice,
+    /// A non-final or non-`finished` status was stored.
+    StatusRecorded,
+    /// This payment was recorded before: nothing changed.
+    Duplicate,
+    /// First `finished` report: payment recorded, access granted, follow-up work enqueued.
+    Accepted,
+    /// First `finished` report, but short of the price: no access, subscriber told.
+    Underpaid,
+}
+
+/// Applies one report in one transaction: the event is stored, the invoice status updated, and on
+/// the first `finished` the payment, subscription, invite and messages are recorded together.
+#[tracing::instrument(skip(app, update), fields(payment_id = %update.provider_payment_id, status = update.status.as_str()))]
+pub async fn apply_update(app: &App, update: &PaymentUpdate, source: Source) -> AppResult<Outcome> {
+    let invoice_id = update.order_id.as_deref().and_then(|id| Uuid::parse_str(id).ok());
+    let mut tx = app.pool.begin().await?;
+    // Locking the invoice serialises concurrent deliveries of the same payment.
+    let invoice = match invoice_id {
+        Some(id) => paygate_db::invoices::lock(&mut tx, id).await?,
+        None => None,
+    };
+    let status = update.status.as_str();
+    paygate_db::invoices::insert_event(
+        &mut tx,
+        invoice.as_ref().map(|i| i.id),
+        &update.provider_payment_id,
+        status,
+        source.as_str(),
+        &update.raw,
+    )
+    .await?;
+    let Some(invoice) = invoice else {
+        tx.commit().await?;
+        tracing::warn!(kind = "warning", order_id = ?update.order_id, "payment report for an unknown invoice");
+        return Ok(Outcome::UnknownInvoice);
+    };
+    if update.status != PaymentStatus::Finished {
+        let next_check = (!update.status.is_final()).then(|| Utc::now() + chrono::Duration::minutes(2));
+        paygate_db::invoices::set_status(&mut tx, invoice.id, status, &update.provider_payment_id, next_check).await?;
+        tx.commit().await?;
+        tracing::info!(kind = "status", invoice_id = %invoice.id, "payment status recorded");
+        return Ok(Outcome::StatusRecorded);
+    }
+    let outcome = record_finished(app, &mut tx, &invoice, update).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+async fn record_finished(
+    app: &App,
+    tx: &mut PgConnection,
+    invoice: &paygate_db::invoices::InvoiceRow,
+    update: &PaymentUpdate,
+) -> AppResult<Outcome> {
+    let verdict = check_amount(invoice.price_usd, update, app.settings.payment_tolerance_percent);
+    let settled = update.outcome_amount.unwrap_or_default();
+    let settled_currency = update
+        .outcome_currency
+        .clone()
+        .or_else(|| update.pay_currency.clone())
+        .unwrap_or_else(|| "unknown".into());
+    let (fee, share) = split_fee(settled, app.settings.fee_percent);
+    let (verdict_str, paid_usd, payout_status) = match verdict {
+        AmountVerdict::Accepted { paid_usd } => ("accepted", paid_usd, "awaiting_payout"),
+        AmountVerdict::Underpaid { paid_usd, .. } => ("underpaid", Some(paid_usd), "on_hold"),
+    };
+    let payment_id = Uuid::now_v7();
+    let new = paygate_db::payments::NewPayment {
+        id: payment_id,
+        invoice_id: invoice.id,
+        provider_payment_id: &update.provider_payment_id,
+        channel_id: invoice.channel_id,
+        telegram_user_id: invoice.telegram_user_id,
+        kind: &invoice.kind,
+        verdict: verdict_str,
+        price_usd: invoice.price_usd,
+        paid_usd,
+        outcome_amount: settled,
+        outcome_currency: &settled_currency,
+        fee_percent: app.settings.fee_percent,
+        platform_fee: fee,
+        owner_share: share,
+        payout_status,
+    };
+    if !paygate_db::payments::insert_once(tx, &new).await? {
+        tracing::info!(kind = "ids", invoice_id = %invoice.id, "duplicate finished report ignored");
+        return Ok(Outcome::Duplicate);
+    }
+    paygate_db::invoices::finalize(tx, invoice.id, if verdict_str == "accepted" { "finished" } else { "underpaid" })
+        .await?;
+    tracing::info!(kind = "money", invoice_id = %invoice.id, %payment_id, owner_share = %share, fee = %fee,
+        currency = %settled_currency, verdict = verdict_str, "payment recorded");
+    if let AmountVerdict::Underpaid { paid_usd, shortfall_usd } = verdict {
+        let text = texts::underpaid(invoice.price_usd, paid_usd, shortfall_usd);
+        notify::enqueue(tx, invoice.telegram_user_id, &text, vec![]).await?;
+        return Ok(Outcome::Underpaid);
+    }
+    if invoice.kind == "subscription" {
+        grant_access(app, tx, invoice, payment_id).await?;
+    } else {
+        notify::enqueue(tx, invoice.telegram_user_id, &texts::donation_thanks(invoice.price_usd), vec![]).await?;
+    }
+    Ok(Outcome::Accepted)
+}
+
+/// Creates or extends the subscription from its current expiry and records the invite to issue.
+async fn grant_access(
+    app: &App,
+    tx: &mut PgConnection,
+    invoice: &paygate_db::invoices::InvoiceRow,
+    payment_id: Uuid,
+) -> AppResult<()> {
+    let Some(offer) = paygate_db::offers::offer(tx, invoice.channel_id).await? else {
+        // The channel was deleted after the invoice: the money is recorded; the operator must act.
+        tracing::error!(kind = "error", invoice_id = %invoice.id, "paid invoice of a deleted channel");
+        return Ok(());
+    };
+    let days = u32::try_from(invoice.duration_days.unwrap_or(0)).unwrap_or(0);
+    let current = paygate_db::subscriptions::lock(tx, invoice.channel_id, invoice.telegram_user_id)
+        .await?
+        .filter(|s| s.status == "active")
+        .map(|s| s.expires_at);
+    let expires_at = extend_expiry(current, Utc::now(), days);
+    let tier = invoice.tier_level.unwrap_or(0);
+    let subscription =
+        paygate_db::subscriptions::activate(tx, invoice.channel_id, invoice.telegram_user_id, tier, expires_at).await?;
+    let invite_id = Uuid::now_v7();
+    let invite = paygate_db::invites::NewInvite {
+        id: invite_id,
+        subscription_id: subscription,
+        payment_id: Some(payment_id),
+        chat_id: offer.closed_chat_id,
+        telegram_user_id: invoice.telegram_user_id,
+        mode: invite_mode(app),
+    };
+    paygate_db::invites::insert(tx, &invite).await?;
+    // The invite job sends the one message of this payment: link, channel, tier and expiry.
+    paygate_jobs::enqueue(tx, &IssueInvite { invite_id }).await?;
+    tracing::info!(kind = "user", %subscription, expires_at = %expires_at, renewal = current.is_some(), "access granted");
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! Reconciliation: invoices without a final status are polled at the provider on a backoff schedule,
+//! so a lost notification never loses a payment; unpaid invoices expire.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use paygate_jobs::{EnqueueOptions, Handler, Job, JobContext, JobError};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{App, payment_intake};
+
+/// One pass over due invoices, fired by cron.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ReconcileInvoices {
+    pub tick: DateTime<Utc>,
+}
+
+impl Job for ReconcileInvoices {
+    const KIND: &'static str = "payments.reconcile";
+    const MAX_ATTEMPTS: i32 = 3;
+}
+
+pub struct ReconcileHandler;
+
+/// Delay before poll number `attempt` (1-based): 2, 4, 8 … minutes, at most an hour.
+pub fn poll_delay(attempt: i32) -> chrono::Duration {
+    let minutes = 2i64.saturating_pow(u32::try_from(attempt.clamp(1, 6)).unwrap_or(6));
+    chrono::Duration::minutes(minutes.min(60))
+}
+
+#[async_trait]
+impl Handler for ReconcileHandler {
+    type Job = ReconcileInvoices;
+
+    async fn run(&self, ctx: &JobContext, _job: ReconcileInvoices) -> Result<(), JobError> {
+        let mut tx = ctx.pool.begin().await?;
+        let due = paygate_db::invoices::due_for_check(&mut tx, 500).await?;
+        for id in &due {
+            let invoice = paygate_db::invoices::get(&mut tx, *id).await?;
+            let attempt = invoice.map_or(1, |i| i.check_attempts + 1);
+            paygate_db::invoices::schedule_check(&mut tx, *id, Some(Utc::now() + poll_delay(attempt))).await?;
+            let options = EnqueueOptions { dedupe_key: Some(format!("check:{id}:{attempt}")), ..EnqueueOptions::default() };
+            paygate_jobs::enqueue_with(&mut tx, &CheckInvoice { invoice_id: *id }, options)
+                .await
+                .map_err(JobError::retryable)?;
+        }
+        tx.commit().await?;
+        if !due.is_empty() {
+            tracing::info!(kind = "status", invoices = due.len(), "reconciliation checks queued");
+        }
+        Ok(())
+    }
+}
+
+/// Polls one invoice's payment at the provider and applies what it reports.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CheckInvoice {
+    pub invoice_id: Uuid,
+}
+
+impl Job for CheckInvoice {
+    const KIND: &'static str = "payments.check_invoice";
+    const MAX_ATTEMPTS: i32 = 10;
+}
+
+pub struct CheckInvoiceHandler(pub App);
+
+#[async_trait]
+impl Handler for CheckInvoiceHandler {
+    type Job = CheckInvoice;
+
+    async fn run(&self, ctx: &JobContext, job: CheckInvoice) -> Result<(), JobError> {
+        let mut conn = ctx.pool.acquire().await?;
+        let Some(invoice) = paygate_db::invoices::get(&mut conn, job.invoice_id).await? else { return Ok(()) };
+        if ["finished", "underpaid", "failed", "refunded", "expired"].contains(&invoice.status.as_str()) {
+            paygate_db::invoices::schedule_check(&mut conn, invoice.id, None).await?;
+            return Ok(());
+        }
+        let Some(payment_id) = invoice.provider_payment_id.clone() else {
+            // Nothing was paid yet: without a payment there is nothing to look up; expire it when due.
+            if invoice.expires_at <= Utc::now() {
+                paygate_db::invoices::finalize(&mut conn, invoice.id, "expired").await?;
+                tracing::info!(kind = "status", invoice_id = %invoice.id, "unpaid invoice expired");
+            }
+            return Ok(());
+        };
+        drop(conn);
+        let update = self.0.payments.payment_status(&payment_id).await.map_err(|error| {
+            if error.is_retryable() { JobError::retryable(error) } else { JobError::fatal(error) }
+        })?;
+        let outcome = payment_intake::apply_update(&self.0, &update, payment_intake::Source::Poll)
+            .await
+            .map_err(|e| JobError::retryable(e.to_string()))?;
+        tracing::info!(kind = "status", invoice_id = %invoice.id, ?outcome, "invoice reconciled");
+        Ok(())
+    }
+}

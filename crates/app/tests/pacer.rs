@@ -1,0 +1,174 @@
+//! The PostgreSQL send pacer and `TelegramSender` against a real database and the fake Telegram.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
+
+use chrono::{DateTime, Utc};
+use paygate_app::{pacer, telegram_sender::TelegramSender};
+use paygate_domain::messenger::MessengerError;
+use paygate_telegram::BotApi;
+use paygate_test_support::{fake_telegram::FakeTelegram, fresh_database};
+use sqlx::PgPool;
+
+const TOKEN: &str = "7000000001:AAF-secret-token_for_tests";
+const CHANNEL: i64 = -1_001_234_567_890;
+const ONE_SECOND: chrono::TimeDelta = chrono::TimeDelta::seconds(1);
+
+async fn sender(pool: &PgPool) -> (FakeTelegram, TelegramSender) {
+    let fake = FakeTelegram::start(TOKEN).await;
+    let api = BotApi::new(fake.base_url(), TOKEN.to_owned().into(), reqwest::Client::new());
+    (fake, TelegramSender::new(pool.clone(), api))
+}
+
+/// The most instants within any window `[t, t + 1 s)`.
+fn max_in_any_second(instants: &[DateTime<Utc>]) -> usize {
+    let mut sorted = instants.to_vec();
+    sorted.sort_unstable();
+    let mut start = 0;
+    (0..sorted.len())
+        .map(|end| {
+            while sorted[end] - sorted[start] >= ONE_SECOND {
+                start += 1;
+            }
+            end - start + 1
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn concurrent_reservations_respect_the_global_and_per_chat_limits() {
+    let pool = fresh_database().await;
+    let chats = [11_111_i64, 22_222, CHANNEL];
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let (pool, next) = (pool.clone(), next.clone());
+        tasks.spawn(async move {
+            let mut schedule = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= 90 {
+                    return schedule;
+                }
+                let chat = chats[i % 3];
+                schedule.push((chat, pacer::reserve(&pool, chat).await.unwrap()));
+            }
+        });
+    }
+    let schedule: Vec<_> = tasks.join_all().await.into_iter().flatten().collect();
+
+    assert_eq!(schedule.len(), 90);
+    let all: Vec<DateTime<Utc>> = schedule.iter().map(|(_, r)| r.at).collect();
+    assert!(max_in_any_second(&all) <= 30, "{} sends in one second", max_in_any_second(&all));
+    let mut per_chat: HashMap<i64, Vec<DateTime<Utc>>> = HashMap::new();
+    for (chat, reservation) in &schedule {
+        per_chat.entry(*chat).or_default().push(reservation.at);
+    }
+    for (chat, mut times) in per_chat {
+        assert_eq!(times.len(), 30);
+        times.sort_unstable();
+        let min_gap = if chat < 0 { chrono::TimeDelta::seconds(3) } else { ONE_SECOND };
+        for pair in times.windows(2) {
+            assert!(pair[1] - pair[0] >= min_gap, "chat {chat}: sends at {} and {}", pair[0], pair[1]);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_chat_that_must_wait_does_not_delay_other_chats() {
+    let pool = fresh_database().await;
+
+    let first = pacer::reserve(&pool, 1).await.unwrap();
+    let again = pacer::reserve(&pool, 1).await.unwrap();
+    let other = pacer::reserve(&pool, 2).await.unwrap();
+
+    assert!(again.at - first.at >= ONE_SECOND);
+    assert!(other.at < again.at, "the other chat took a free slot before the waiting chat's");
+    assert!(other.wait < Duration::from_millis(500), "{:?}", other.wait);
+}
+
+/// The throttling test. A removal here is one paced call: 1,000 calls to 1,000 different chats,
+/// alternating `sendMessage` to a user and `banChatMember` in a channel, from 8 concurrent tasks,
+/// against a fake that answers 429 like Telegram beyond 30/s overall or 1/s per chat.
+#[tokio::test]
+async fn a_thousand_paced_calls_from_eight_tasks_never_exceed_telegram_limits() {
+    let pool = fresh_database().await;
+    let (fake, sender) = sender(&pool).await;
+    fake.enforce_limits(30, 1);
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let (sender, next) = (sender.clone(), next.clone());
+        tasks.spawn(async move {
+            loop {
+                let i = i64::try_from(next.fetch_add(1, Ordering::Relaxed)).unwrap();
+                if i >= 1000 {
+                    return;
+                }
+                if i % 2 == 0 {
+                    let user = 100_000 + i;
+                    sender.send(user, || sender.api().send_message(user, "Your access ended", None)).await.unwrap();
+                } else {
+                    let channel = CHANNEL - i;
+                    sender.send(channel, || sender.api().ban_chat_member(channel, 7)).await.unwrap();
+                }
+            }
+        });
+    }
+    tasks.join_all().await;
+
+    assert_eq!(fake.rate_limited_calls(), 0);
+    assert_eq!(fake.sent_messages().len(), 500);
+    assert_eq!(fake.bans().len(), 500);
+    assert!(fake.max_global_in_any_second() <= 30, "global {}", fake.max_global_in_any_second());
+    assert!(fake.max_per_chat_in_any_second() <= 1, "per chat {}", fake.max_per_chat_in_any_second());
+}
+
+#[tokio::test]
+async fn repeated_messages_to_one_user_are_spaced_at_least_a_second_apart() {
+    let pool = fresh_database().await;
+    let (fake, sender) = sender(&pool).await;
+    fake.enforce_limits(30, 1);
+
+    for n in 0..4 {
+        sender.send(7, || sender.api().send_message(7, &format!("Reminder {n}"), None)).await.unwrap();
+    }
+
+    assert_eq!(fake.rate_limited_calls(), 0);
+    assert_eq!(fake.messages_to(7).len(), 4);
+    assert_eq!(fake.max_per_chat_in_any_second(), 1);
+}
+
+#[tokio::test]
+async fn a_rate_limit_pushes_every_next_slot_back_by_retry_after() {
+    let pool = fresh_database().await;
+    let (fake, sender) = sender(&pool).await;
+    fake.fail_next("sendMessage", 1, 429, Some(2));
+    let before = Utc::now();
+
+    let error = sender.send(7, || sender.api().send_message(7, "hi", None)).await.unwrap_err();
+    let next = pacer::reserve(&pool, 8).await.unwrap();
+
+    assert_eq!(error, MessengerError::RateLimited { retry_after: Duration::from_secs(2) });
+    assert!(next.at >= before + chrono::TimeDelta::seconds(2), "next slot at {} after a 429 at {before}", next.at);
+    assert!(next.wait >= Duration::from_millis(1900), "{:?}", next.wait);
+}
+
+#[tokio::test]
+async fn a_shorter_back_off_never_shortens_a_longer_one() {
+    let pool = fresh_database().await;
+
+    pacer::back_off(&pool, Duration::from_secs(5)).await.unwrap();
+    pacer::back_off(&pool, Duration::from_secs(1)).await.unwrap();
+
+    assert!(pacer::reserve_slot(&pool, 1).await.unwrap() >= Duration::from_millis(4500));
+}

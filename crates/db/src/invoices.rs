@@ -1,0 +1,166 @@
+//! Invoices: what a subscriber was asked to pay, and their provider status.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct InvoiceRow {
+    pub id: Uuid,
+    pub channel_id: Uuid,
+    pub telegram_user_id: i64,
+    pub kind: String,
+    pub tier_level: Option<i16>,
+    pub duration_days: Option<i32>,
+    pub price_usd: Decimal,
+    pub provider: String,
+    pub provider_invoice_id: Option<String>,
+    pub invoice_url: Option<String>,
+    pub provider_payment_id: Option<String>,
+    pub status: String,
+    pub check_attempts: i32,
+    pub expires_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug)]
+pub struct NewInvoice<'a> {
+    pub id: Uuid,
+    pub channel_id: Uuid,
+    pub telegram_user_id: i64,
+    pub kind: &'a str,
+    pub tier_level: Option<i16>,
+    pub duration_days: Option<i32>,
+    pub price_usd: Decimal,
+    pub provider: &'a str,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub async fn insert(conn: &mut PgConnection, new: &NewInvoice<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO invoices (id, channel_id, telegram_user_id, kind, tier_level, duration_days, price_usd, provider, expires_at)
+         VALUES ($1, $2, $3, $4::text::offer_kind, $5, $6, $7, $8, $9)",
+        new.id,
+        new.channel_id,
+        new.telegram_user_id,
+        new.kind,
+        new.tier_level,
+        new.duration_days,
+        new.price_usd,
+        new.provider,
+        new.expires_at
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+pub async fn set_provider_invoice(conn: &mut PgConnection, id: Uuid, provider_id: &str, url: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE invoices SET provider_invoice_id = $2, invoice_url = $3, status = 'waiting', updated_at = now() WHERE id = $1",
+        id,
+        provider_id,
+        url
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+macro_rules! select_invoice {
+    ($tail:literal, $($arg:expr),*) => {
+        sqlx::query_as!(
+            InvoiceRow,
+            r#"SELECT id, channel_id, telegram_user_id, kind::text AS "kind!", tier_level, duration_days, price_usd, provider,
+                      provider_invoice_id, invoice_url, provider_payment_id, status, check_attempts, expires_at, created_at
+               FROM invoices "# + $tail,
+            $($arg),*
+        )
+    };
+}
+
+pub async fn get(conn: &mut PgConnection, id: Uuid) -> Result<Option<InvoiceRow>, sqlx::Error> {
+    select_invoice!("WHERE id = $1", id).fetch_optional(conn).await
+}
+
+/// Locks the invoice for a status change (serialises concurrent notifications of one invoice).
+pub async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<Option<InvoiceRow>, sqlx::Error> {
+    select_invoice!("WHERE id = $1 FOR UPDATE", id).fetch_optional(conn).await
+}
+
+/// Records a provider status; never moves an invoice out of a final state.
+pub async fn set_status(
+    conn: &mut PgConnection,
+    id: Uuid,
+    status: &str,
+    provider_payment_id: &str,
+    next_check_at: Option<DateTime<Utc>>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE invoices
+         SET status = CASE WHEN status IN ('finished', 'underpaid', 'failed', 'refunded', 'expired') THEN status ELSE $2 END,
+             provider_payment_id = COALESCE(provider_payment_id, $3),
+             next_check_at = CASE WHEN status IN ('finished', 'underpaid', 'failed', 'refunded', 'expired') THEN NULL ELSE $4::timestamptz END,
+             updated_at = now()
+         WHERE id = $1",
+        id,
+        status,
+        provider_payment_id,
+        next_check_at
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Marks a final outcome decided by Paygate (`finished`, `underpaid`) and stops reconciliation.
+pub async fn finalize(conn: &mut PgConnection, id: Uuid, status: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE invoices SET status = $2, next_check_at = NULL, updated_at = now() WHERE id = $1", id, status)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Invoices whose provider status must be polled now (a lost IPN must not lose a payment).
+pub async fn due_for_check(conn: &mut PgConnection, limit: i64) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT id FROM invoices WHERE next_check_at <= now() ORDER BY next_check_at LIMIT $1 FOR UPDATE SKIP LOCKED",
+        limit
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Schedules the next poll, or stops polling when `next` is `None`.
+pub async fn schedule_check(conn: &mut PgConnection, id: Uuid, next: Option<DateTime<Utc>>) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE invoices SET next_check_at = $2, check_attempts = check_attempts + 1, updated_at = now() WHERE id = $1",
+        id,
+        next
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+pub async fn insert_event(
+    conn: &mut PgConnection,
+    invoice_id: Option<Uuid>,
+    provider_payment_id: &str,
+    status: &str,
+    source: &str,
+    raw: &serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO payment_events (invoice_id, provider_payment_id, status, source, raw) VALUES ($1, $2, $3, $4, $5)",
+        invoice_id,
+        provider_payment_id,
+        status,
+        source,
+        raw
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}

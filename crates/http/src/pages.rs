@@ -1,0 +1,90 @@
+//! Server-rendered pages outside the dashboard: "payment processing" and the sandbox checkout.
+
+use axum::{
+    Json,
+    extract::State,
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use paygate_app::AppError;
+use paygate_sandbox::CheckoutAction;
+use uuid::Uuid;
+
+use crate::{
+    HttpState,
+    api::{error::ApiError, extract::ApiPath},
+};
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#222}\
+    .box{border:1px solid #ddd;border-radius:8px;padding:1.5rem}.sandbox{background:#fff3cd;padding:.5rem 1rem;border-radius:6px}\
+    button{font-size:1rem;padding:.6rem 1rem;margin:.3rem .3rem 0 0;border-radius:6px;border:1px solid #888;cursor:pointer}";
+
+/// `GET /pay/{invoice}`: where the provider sends the payer back; shows the status, refreshing itself.
+pub async fn payment_page(State(state): State<HttpState>, ApiPath(id): ApiPath<Uuid>) -> Result<Html<String>, ApiError> {
+    let status = paygate_app::invoicing::status(&state.app, id).await?;
+    let message = match status.as_str() {
+        "finished" => "✅ Payment received. Your invite is on its way in Telegram.",
+        "underpaid" => "⚠️ The payment arrived short. Check the bot for details.",
+        "expired" | "failed" | "refunded" => "This invoice is closed. Start again from the bot.",
+        _ => "⏳ Payment processing… this page refreshes by itself. You can close it: the bot will message you.",
+    };
+    let refresh = if matches!(status.as_str(), "finished" | "underpaid" | "expired" | "failed" | "refunded") {
+        ""
+    } else {
+        "<meta http-equiv=\"refresh\" content=\"5\">"
+    };
+    Ok(Html(format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\">{refresh}<title>Paygate payment</title><style>{STYLE}</style></head>\
+         <body><div class=\"box\"><h1>Payment</h1><p id=\"status\" data-status=\"{}\">{message}</p></div></body></html>",
+        escape(&status)
+    )))
+}
+
+/// `GET /pay/{invoice}/status`: the status alone, for scripts.
+pub async fn payment_status(
+    State(state): State<HttpState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let status = paygate_app::invoicing::status(&state.app, id).await?;
+    Ok(Json(serde_json::json!({ "status": status })))
+}
+
+/// `GET /sandbox/checkout/{invoice}`: the sandbox provider's hosted page (404 unless the sandbox runs).
+pub async fn checkout_page(State(state): State<HttpState>, ApiPath(id): ApiPath<Uuid>) -> Result<Response, ApiError> {
+    if state.sandbox.is_none() {
+        return Err(AppError::NotFound.into());
+    }
+    let mut conn = state.app.pool.acquire().await.map_err(AppError::from)?;
+    let invoice = paygate_db::invoices::get(&mut conn, id).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?;
+    let form = |action: &str, label: &str| {
+        format!("<form method=\"post\" action=\"/sandbox/checkout/{id}/{action}\" style=\"display:inline\"><button>{label}</button></form>")
+    };
+    Ok(Html(format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sandbox checkout</title><style>{STYLE}</style></head><body>\
+         <p class=\"sandbox\">🧪 Sandbox payment provider — no real money moves.</p><div class=\"box\"><h1>Pay ${}</h1>\
+         <p>Invoice {id}<br>Status: <b>{}</b></p>{}{}{}</div></body></html>",
+        invoice.price_usd,
+        escape(&invoice.status),
+        form("pay", "Pay in full"),
+        form("underpay", "Underpay (50 %)"),
+        form("expire", "Let it expire"),
+    ))
+    .into_response())
+}
+
+/// `POST /sandbox/checkout/{invoice}/{action}`: plays the payer's choice, then shows the result page.
+pub async fn checkout_action(
+    State(state): State<HttpState>,
+    ApiPath((id, action)): ApiPath<(Uuid, String)>,
+) -> Result<Redirect, ApiError> {
+    let sandbox = state.sandbox.as_ref().ok_or(AppError::NotFound)?;
+    let action = CheckoutAction::parse(&action).ok_or(AppError::NotFound)?;
+    sandbox.checkout(id, action).await.map_err(|error| match error {
+        paygate_domain::payment_gateway::GatewayError::NotFound => AppError::NotFound,
+        other => AppError::Unavailable(other.to_string()),
+    })?;
+    Ok(Redirect::to(&format!("/pay/{id}")))
+}

@@ -1,0 +1,10 @@
+//! NOWPayments adapter: a JSON-over-HTTPS client for the `PaymentGateway` port, plus IPN verification.
+
+mod canonical;
+mod client;
+mod error;
+mod ipn;
+mod wire;
+
+pub use client::NowPayments;
+pub use ipn::{IPN_SIGNATURE_HEADER, IpnError, sign_ipn, verify_ipn};
