@@ -4,7 +4,7 @@
 -- The single row (id = 1) holds the pause Telegram asked for with `retry_after`.
 CREATE TABLE telegram_pacing (
     id            SMALLINT PRIMARY KEY CHECK (id = 1),
-    paused_until  TIMESTAMPTZ NOT NULL DEFAULT '-infinity'
+    paused_until  TIMESTAMPTZ NOT NULL DEFAULT '1970-01-01 00:00:00+00'
 );
 INSERT INTO telegram_pacing (id) VALUES (1);
 

@@ -4,6 +4,7 @@ pub mod account_recovery;
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod channel_activity;
 pub mod channel_views;
 pub mod channels;
 pub mod currencies;

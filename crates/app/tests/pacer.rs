@@ -116,7 +116,10 @@ async fn a_thousand_paced_calls_from_eight_tasks_never_exceed_telegram_limits() 
                 }
                 if i % 2 == 0 {
                     let user = 100_000 + i;
-                    sender.send(user, || sender.api().send_message(user, "Your access ended", None)).await.unwrap();
+                    sender
+                        .send(user, || sender.api().send_message(user, "Your access ended", None))
+                        .await
+                        .unwrap();
                 } else {
                     let channel = CHANNEL - i;
                     sender.send(channel, || sender.api().ban_chat_member(channel, 7)).await.unwrap();
@@ -140,7 +143,8 @@ async fn repeated_messages_to_one_user_are_spaced_at_least_a_second_apart() {
     fake.enforce_limits(30, 1);
 
     for n in 0..4 {
-        sender.send(7, || sender.api().send_message(7, &format!("Reminder {n}"), None)).await.unwrap();
+        let text = format!("Reminder {n}");
+        sender.send(7, || sender.api().send_message(7, &text, None)).await.unwrap();
     }
 
     assert_eq!(fake.rate_limited_calls(), 0);
@@ -159,7 +163,11 @@ async fn a_rate_limit_pushes_every_next_slot_back_by_retry_after() {
     let next = pacer::reserve(&pool, 8).await.unwrap();
 
     assert_eq!(error, MessengerError::RateLimited { retry_after: Duration::from_secs(2) });
-    assert!(next.at >= before + chrono::TimeDelta::seconds(2), "next slot at {} after a 429 at {before}", next.at);
+    assert!(
+        next.at >= before + chrono::TimeDelta::seconds(2),
+        "next slot at {} after a 429 at {before}",
+        next.at
+    );
     assert!(next.wait >= Duration::from_millis(1900), "{:?}", next.wait);
 }
 

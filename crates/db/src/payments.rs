@@ -70,22 +70,22 @@ pub struct PaymentRow {
     pub created_at: DateTime<Utc>,
 }
 
-/// A channel's payments, newest first, older than `before` when paging.
+/// A channel's payments, newest first.
 pub async fn for_channel(
     conn: &mut PgConnection,
     channel_id: Uuid,
-    before: Option<DateTime<Utc>>,
     limit: i64,
+    offset: i64,
 ) -> Result<Vec<PaymentRow>, sqlx::Error> {
     sqlx::query_as!(
         PaymentRow,
         r#"SELECT id, invoice_id, telegram_user_id, kind::text AS "kind!", verdict, price_usd, paid_usd, outcome_amount,
                   outcome_currency, platform_fee, owner_share, payout_status, created_at
-           FROM payments WHERE channel_id = $1 AND ($2::timestamptz IS NULL OR created_at < $2)
-           ORDER BY created_at DESC LIMIT $3"#,
+           FROM payments WHERE channel_id = $1
+           ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"#,
         channel_id,
-        before,
-        limit
+        limit,
+        offset
     )
     .fetch_all(conn)
     .await

@@ -6,7 +6,7 @@ use sqlx::PgConnection;
 /// Locks `chat_id`'s pacing row for the caller's transaction and returns its earliest next send.
 pub async fn lock_chat(conn: &mut PgConnection, chat_id: i64) -> Result<DateTime<Utc>, sqlx::Error> {
     sqlx::query_scalar!(
-        r#"INSERT INTO telegram_chat_pacing AS c (chat_id, next_at) VALUES ($1, '-infinity')
+        r#"INSERT INTO telegram_chat_pacing AS c (chat_id, next_at) VALUES ($1, '1970-01-01 00:00:00+00')
            ON CONFLICT (chat_id) DO UPDATE SET next_at = c.next_at
            RETURNING next_at"#,
         chat_id
@@ -16,7 +16,11 @@ pub async fn lock_chat(conn: &mut PgConnection, chat_id: i64) -> Result<DateTime
 }
 
 /// Sets `chat_id`'s earliest next send (its row must be locked by `lock_chat`).
-pub async fn set_chat_next(conn: &mut PgConnection, chat_id: i64, next_at: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn set_chat_next(
+    conn: &mut PgConnection,
+    chat_id: i64,
+    next_at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query!("UPDATE telegram_chat_pacing SET next_at = $2 WHERE chat_id = $1", chat_id, next_at)
         .execute(conn)
         .await
@@ -29,7 +33,10 @@ pub async fn paused_until(conn: &mut PgConnection) -> Result<DateTime<Utc>, sqlx
 }
 
 /// Pauses every send until at least `until` (never shortens a longer pause).
-pub async fn pause_until(conn: &mut PgConnection, until: DateTime<Utc>) -> Result<DateTime<Utc>, sqlx::Error> {
+pub async fn pause_until(
+    conn: &mut PgConnection,
+    until: DateTime<Utc>,
+) -> Result<DateTime<Utc>, sqlx::Error> {
     sqlx::query_scalar!(
         "UPDATE telegram_pacing SET paused_until = GREATEST(paused_until, $1) WHERE id = 1 RETURNING paused_until",
         until
@@ -89,7 +96,11 @@ pub async fn reserve_slot(
 }
 
 /// Forgets chats with no send planned since `before` (housekeeping).
-pub async fn purge_chats_idle_since(conn: &mut PgConnection, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query!("DELETE FROM telegram_chat_pacing WHERE next_at < $1", before).execute(conn).await?;
+pub async fn purge_chats_idle_since(
+    conn: &mut PgConnection,
+    before: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    let done =
+        sqlx::query!("DELETE FROM telegram_chat_pacing WHERE next_at < $1", before).execute(conn).await?;
     Ok(done.rows_affected())
 }

@@ -47,7 +47,8 @@ struct UnbanChatMember {
 
 /// Refuses a request Telegram would refuse, without calling it.
 fn check(request: &InviteLinkRequest) -> Result<(), MessengerError> {
-    let reject = |description: &str| Err(MessengerError::Rejected { code: 400, description: description.into() });
+    let reject =
+        |description: &str| Err(MessengerError::Rejected { code: 400, description: description.into() });
     if request.member_limit.is_some() && request.creates_join_request {
         return reject("member_limit cannot be combined with creates_join_request");
     }
@@ -82,7 +83,11 @@ impl BotApi {
 
     /// Revokes a link the bot created; nobody can join through it afterwards.
     #[tracing::instrument(skip(self, invite_link))]
-    pub async fn revoke_chat_invite_link(&self, chat_id: i64, invite_link: &str) -> Result<(), MessengerError> {
+    pub async fn revoke_chat_invite_link(
+        &self,
+        chat_id: i64,
+        invite_link: &str,
+    ) -> Result<(), MessengerError> {
         let _: IgnoredAny =
             self.call("revokeChatInviteLink", &RevokeChatInviteLink { chat_id, invite_link }).await?;
         Ok(())
@@ -135,7 +140,10 @@ mod tests {
         let huge = InviteLinkRequest { member_limit: Some(100_000), ..base.clone() };
         let long_name = InviteLinkRequest { name: "n".repeat(33), ..base.clone() };
         for request in [both, zero, huge, long_name] {
-            assert!(matches!(check(&request), Err(MessengerError::Rejected { code: 400, .. })), "{request:?}");
+            assert!(
+                matches!(check(&request), Err(MessengerError::Rejected { code: 400, .. })),
+                "{request:?}"
+            );
         }
         assert!(check(&InviteLinkRequest { member_limit: Some(1), ..base.clone() }).is_ok());
         assert!(check(&InviteLinkRequest { creates_join_request: true, ..base }).is_ok());

@@ -107,7 +107,12 @@ impl BotApi {
         result
     }
 
-    async fn send<P, R>(&self, method: &'static str, params: &P, timeout: Duration) -> Result<R, MessengerError>
+    async fn send<P, R>(
+        &self,
+        method: &'static str,
+        params: &P,
+        timeout: Duration,
+    ) -> Result<R, MessengerError>
     where
         P: Serialize + Sync,
         R: DeserializeOwned,
@@ -117,15 +122,8 @@ impl BotApi {
             self.inner.base_url.as_str().trim_end_matches('/'),
             self.inner.token.expose_secret()
         );
-        let response = self
-            .inner
-            .http
-            .post(url)
-            .timeout(timeout)
-            .json(params)
-            .send()
-            .await
-            .map_err(transport)?;
+        let response =
+            self.inner.http.post(url).timeout(timeout).json(params).send().await.map_err(transport)?;
         let status = response.status().as_u16();
         let body = response.bytes().await.map_err(transport)?;
         let envelope: Envelope = match serde_json::from_slice(&body) {

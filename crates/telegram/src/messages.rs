@@ -61,8 +61,13 @@ impl BotApi {
         text: &str,
         keyboard: Option<&InlineKeyboard>,
     ) -> Result<i64, MessengerError> {
-        let params =
-            SendMessage { chat_id, text, parse_mode: "HTML", link_preview_options: NO_PREVIEW, reply_markup: keyboard };
+        let params = SendMessage {
+            chat_id,
+            text,
+            parse_mode: "HTML",
+            link_preview_options: NO_PREVIEW,
+            reply_markup: keyboard,
+        };
         let sent: SentMessage = self.call("sendMessage", &params).await?;
         Ok(sent.message_id)
     }

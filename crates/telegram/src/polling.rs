@@ -50,7 +50,11 @@ impl BotApi {
     /// Long-polls for updates after `offset` (the last `update_id + 1`, which confirms earlier ones),
     /// waiting up to `timeout_secs` for one to arrive.
     #[tracing::instrument(skip(self))]
-    pub async fn get_updates(&self, offset: Option<i64>, timeout_secs: u32) -> Result<Vec<Update>, MessengerError> {
+    pub async fn get_updates(
+        &self,
+        offset: Option<i64>,
+        timeout_secs: u32,
+    ) -> Result<Vec<Update>, MessengerError> {
         let params = GetUpdates { offset, timeout: timeout_secs, allowed_updates: ALLOWED_UPDATES };
         let http_timeout = Duration::from_secs(timeout_secs.into()) + POLL_GRACE;
         let raw: Vec<Value> = self.call_with_timeout("getUpdates", &params, http_timeout).await?;

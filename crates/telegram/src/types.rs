@@ -164,7 +164,10 @@ mod tests {
     fn a_keyboard_serializes_as_inline_keyboard_markup() {
         let keyboard = InlineKeyboard {
             rows: vec![
-                vec![InlineButton::url("Open", "https://t.me/x"), InlineButton::callback("Pay", "pay:1").unwrap()],
+                vec![
+                    InlineButton::url("Open", "https://t.me/x"),
+                    InlineButton::callback("Pay", "pay:1").unwrap(),
+                ],
                 vec![],
             ],
         };

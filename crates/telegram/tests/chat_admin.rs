@@ -105,7 +105,10 @@ async fn a_removal_bans_then_unbans_only_if_banned() {
 
     assert_eq!(fake.bans(), vec![(CHANNEL, USER)]);
     assert_eq!(fake.unbans(), vec![(CHANNEL, USER)]);
-    assert_eq!(fake.calls().last().unwrap().1, json!({"chat_id": CHANNEL, "user_id": USER, "only_if_banned": true}));
+    assert_eq!(
+        fake.calls().last().unwrap().1,
+        json!({"chat_id": CHANNEL, "user_id": USER, "only_if_banned": true})
+    );
 }
 
 #[tokio::test]

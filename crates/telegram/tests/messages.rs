@@ -34,7 +34,10 @@ async fn send_message_posts_html_without_previews_and_returns_increasing_ids() {
     assert_eq!(params["link_preview_options"], json!({"is_disabled": true}));
     let sent = fake.sent_messages();
     assert_eq!(sent.len(), 2);
-    assert_eq!((sent[0].chat_id, sent[0].message_id, sent[0].text.as_str()), (USER, first, "<b>Hello</b> https://t.me/x"));
+    assert_eq!(
+        (sent[0].chat_id, sent[0].message_id, sent[0].text.as_str()),
+        (USER, first, "<b>Hello</b> https://t.me/x")
+    );
     assert_eq!(
         sent[0].reply_markup,
         json!({"inline_keyboard": [[
@@ -99,7 +102,9 @@ async fn editing_a_missing_message_or_to_the_same_text_is_rejected() {
     let unchanged = api.edit_message_text(USER, id, "Same", None).await.unwrap_err();
 
     assert!(matches!(missing, MessengerError::Rejected { code: 400, .. }), "{missing:?}");
-    assert!(matches!(unchanged, MessengerError::Rejected { code: 400, ref description } if description.contains("not modified")));
+    assert!(
+        matches!(unchanged, MessengerError::Rejected { code: 400, ref description } if description.contains("not modified"))
+    );
 }
 
 #[tokio::test]

@@ -28,7 +28,11 @@ fn a_text_message_parses_with_its_sender() {
         IncomingMessage {
             chat_id: USER,
             message_id: message.message_id,
-            from: Some(TelegramUser { id: USER, username: Some("alice".into()), first_name: format!("User {USER}") }),
+            from: Some(TelegramUser {
+                id: USER,
+                username: Some("alice".into()),
+                first_name: format!("User {USER}")
+            }),
             text: Some("/start ch1_t2".into()),
         }
     );
@@ -38,7 +42,8 @@ fn a_text_message_parses_with_its_sender() {
 fn a_callback_query_parses_with_data_and_message() {
     let update = parse(&FakeTelegram::callback_update(USER, "pay:7", 55));
 
-    let UpdateKind::CallbackQuery(CallbackQuery { id, from, data, message_chat_id, message_id }) = update.kind
+    let UpdateKind::CallbackQuery(CallbackQuery { id, from, data, message_chat_id, message_id }) =
+        update.kind
     else {
         panic!("{update:?}")
     };
@@ -77,7 +82,10 @@ async fn get_updates_returns_pushed_updates_until_an_offset_confirms_them() {
 
     let batch = api.get_updates(None, 0).await.unwrap();
     assert_eq!(batch.len(), 2);
-    assert!(matches!(batch[0].kind, UpdateKind::Message(_)) && matches!(batch[1].kind, UpdateKind::CallbackQuery(_)));
+    assert!(
+        matches!(batch[0].kind, UpdateKind::Message(_))
+            && matches!(batch[1].kind, UpdateKind::CallbackQuery(_))
+    );
     let params = &fake.calls()[0].1;
     assert_eq!(
         params["allowed_updates"],

@@ -200,7 +200,7 @@ async fn create_invoice(State(state): State<Shared>, uri: Uri, headers: HeaderMa
     let mut state = lock(&state);
     let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     state.invoices.push(request.clone());
-    if let Err(refusal) = admit(&mut state, "POST", &uri, &headers) {
+    if let Some(refusal) = refuse(&mut state, "POST", &uri, &headers) {
         return refusal;
     }
     let missing = ["price_amount", "price_currency", "order_id", "ipn_callback_url"]
@@ -236,7 +236,7 @@ async fn payment(
     headers: HeaderMap,
 ) -> Response {
     let mut state = lock(&state);
-    if let Err(refusal) = admit(&mut state, "GET", &uri, &headers) {
+    if let Some(refusal) = refuse(&mut state, "GET", &uri, &headers) {
         return refusal;
     }
     match state.payments.get(&id) {
@@ -254,14 +254,14 @@ async fn status(State(state): State<Shared>, uri: Uri) -> Response {
     Json(json!({"message": "OK"})).into_response()
 }
 
-/// Logs the request, then checks the API key and injected faults.
-fn admit(state: &mut FakeState, method: &str, uri: &Uri, headers: &HeaderMap) -> Result<(), Response> {
+/// Logs the request, then answers for a wrong API key or an injected fault.
+fn refuse(state: &mut FakeState, method: &str, uri: &Uri, headers: &HeaderMap) -> Option<Response> {
     state.requests.push(format!("{method} {}", uri.path()));
     let key = headers.get("x-api-key").and_then(|value| value.to_str().ok());
     if key != Some(state.api_key.as_str()) {
-        return Err(error(401, "INVALID_API_KEY", "Invalid api key"));
+        return Some(error(401, "INVALID_API_KEY", "Invalid api key"));
     }
-    take_fault(state, uri.path()).map_or(Ok(()), |fault| Err(fault_response(&fault)))
+    take_fault(state, uri.path()).map(|fault| fault_response(&fault))
 }
 
 fn take_fault(state: &mut FakeState, path: &str) -> Option<Fault> {

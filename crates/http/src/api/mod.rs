@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod channel_activity;
 mod channels;
 mod currencies;
 pub mod error;
@@ -46,5 +47,6 @@ pub fn router() -> OpenApiRouter<HttpState> {
         .merge(auth::router())
         .merge(audit::router())
         .merge(channels::router())
+        .merge(channel_activity::router())
         .merge(currencies::router())
 }

@@ -109,7 +109,11 @@ pub(super) fn delete_message(state: &mut FakeState, params: &Value) -> Result<Va
 pub(super) fn answer_callback_query(state: &mut FakeState, params: &Value) -> Result<Value, ApiError> {
     let id = match params.get("callback_query_id") {
         Some(Value::String(id)) if !id.is_empty() => id.clone(),
-        _ => return Err(ApiError::bad_request("query is too old and response timeout expired or query ID is invalid")),
+        _ => {
+            return Err(ApiError::bad_request(
+                "query is too old and response timeout expired or query ID is invalid",
+            ));
+        }
     };
     let text = params.get("text").and_then(Value::as_str).map(str::to_owned);
     state.messages.answered.push((id, text));
@@ -158,7 +162,9 @@ fn markup_param(params: &Value) -> Result<Value, ApiError> {
         .ok_or_else(|| ApiError::bad_request("can't parse reply keyboard markup JSON object"))?;
     for button in rows.iter().flat_map(|row| row.as_array().into_iter().flatten()) {
         if button["text"].as_str().is_none_or(str::is_empty) {
-            return Err(ApiError::bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"));
+            return Err(ApiError::bad_request(
+                "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
+            ));
         }
         match (button.get("url"), button.get("callback_data").and_then(Value::as_str)) {
             (Some(Value::String(_)), None) => {}

@@ -57,10 +57,12 @@ pub(super) fn admit(state: &mut FakeState, chat_id: i64) -> Result<(), ApiError>
     if let Some((global, per_chat)) = book.limits {
         let recent: Vec<&(Instant, i64)> =
             book.sends.iter().rev().take_while(|(at, _)| now.duration_since(*at) < WINDOW).collect();
-        let in_chat: Vec<Instant> = recent.iter().filter(|(_, chat)| *chat == chat_id).map(|(at, _)| *at).collect();
+        let in_chat: Vec<Instant> =
+            recent.iter().filter(|(_, chat)| *chat == chat_id).map(|(at, _)| *at).collect();
         // Both lists run newest first: waiting for the `limit`-th newest to age out frees one place.
         let blocking = |newest_first: Vec<Instant>, limit: usize| {
-            (newest_first.len() >= limit).then(|| newest_first.get(limit.saturating_sub(1)).copied().unwrap_or(now))
+            (newest_first.len() >= limit)
+                .then(|| newest_first.get(limit.saturating_sub(1)).copied().unwrap_or(now))
         };
         let oldest_blocking = blocking(recent.iter().map(|(at, _)| *at).collect(), global)
             .or_else(|| blocking(in_chat, per_chat));
@@ -101,6 +103,6 @@ mod tests {
         let ms = |n| t + Duration::from_millis(n);
         assert_eq!(max_in_window(&[]), 0);
         assert_eq!(max_in_window(&[ms(0), ms(1000), ms(2000)]), 1);
-        assert_eq!(max_in_window(&[ms(2000), ms(0), ms(999), ms(1500)]), 3);
+        assert_eq!(max_in_window(&[ms(2000), ms(0), ms(999), ms(1500), ms(1998)]), 3);
     }
 }

@@ -4,7 +4,9 @@ use std::{collections::VecDeque, time::Duration};
 
 use serde_json::{Value, json};
 
-use super::{ApiError, FakeState, FakeTelegram, Shared, int_param, json_param, messages::unix_now, next_global_id};
+use super::{
+    ApiError, FakeState, FakeTelegram, Shared, int_param, json_param, messages::unix_now, next_global_id,
+};
 
 /// Telegram's default and largest `limit` of `getUpdates`.
 const MAX_BATCH: usize = 100;
@@ -113,7 +115,8 @@ pub(super) fn poll_request(state: &mut FakeState, params: &Value) -> Result<Poll
         let pending = &mut state.updates.pending;
         pending.retain(|update| update["update_id"].as_i64().is_some_and(|id| id >= offset));
     }
-    let limit = int_param(params, "limit").map_or(MAX_BATCH, |n| usize::try_from(n).unwrap_or(1).clamp(1, MAX_BATCH));
+    let limit =
+        int_param(params, "limit").map_or(MAX_BATCH, |n| usize::try_from(n).unwrap_or(1).clamp(1, MAX_BATCH));
     let timeout = int_param(params, "timeout").map_or(0, |secs| u64::try_from(secs).unwrap_or(0));
     Ok(Poll { limit, timeout: Duration::from_secs(timeout) })
 }

@@ -37,7 +37,9 @@ pub(super) fn chat_param(params: &Value) -> Result<i64, ApiError> {
 /// A parameter that may arrive as JSON or as a JSON-encoded string (form posts).
 pub(super) fn json_param(params: &Value, name: &str) -> Value {
     match params.get(name) {
-        Some(Value::String(text)) => serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone())),
+        Some(Value::String(text)) => {
+            serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()))
+        }
         Some(value) => value.clone(),
         None => Value::Null,
     }

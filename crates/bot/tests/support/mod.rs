@@ -1,0 +1,191 @@
+//! A world for bot tests: the app with a worker and the bot polling a fake Bot API, a fake
+//! NOWPayments, and one ready channel with two tiers.
+
+#![allow(dead_code)]
+
+use std::time::{Duration, Instant};
+
+use paygate_test_support::{
+    TestApp, TestAppOptions, fake_nowpayments::FakeNowPayments, fake_telegram::FakeTelegram, spawn_app_with,
+};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+pub const OPEN: i64 = -1001234567890;
+pub const CLOSED: i64 = -1009876543210;
+pub const NP_KEY: &str = "np-test-key";
+pub const NP_SECRET: &str = "np-test-ipn-secret";
+const XMR_ADDRESS: &str =
+    "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A";
+
+pub struct World {
+    pub telegram: FakeTelegram,
+    pub nowpayments: FakeNowPayments,
+    pub app: TestApp,
+    pub channel: Value,
+}
+
+impl World {
+    pub async fn start() -> World {
+        let telegram = FakeTelegram::start("4242:test-token").await;
+        telegram.bot_is_admin(OPEN, false, false, true);
+        telegram.bot_is_admin(CLOSED, true, true, false);
+        let nowpayments = FakeNowPayments::start(NP_KEY, NP_SECRET).await;
+        let options = TestAppOptions {
+            worker: true,
+            telegram: Some(&telegram),
+            nowpayments: Some((&nowpayments, NP_KEY, NP_SECRET)),
+            settings: None,
+        };
+        let app = spawn_app_with(options).await;
+        let token = app.owner_token("owner").await;
+        let body = json!({
+            "open_channel_id": OPEN, "open_channel_title": "Alpha (free)",
+            "closed_channel_id": CLOSED, "closed_channel_title": "Alpha VIP",
+            "closed_channel_description": "Everything, first.",
+            "tiers": [{"price_usd": "5.00", "duration_days": 30}, {"price_usd": "12.50", "duration_days": 90}],
+            "payout": {"wallet_address": XMR_ADDRESS, "currency": "xmr", "network": "xmr", "strategy": "instant"},
+            "donations": {"enabled": false},
+            "notifications": {"enabled": false}
+        });
+        let response = app.send_as(Method::POST, &token, "/api/v1/channels", Some(&body)).await;
+        assert_eq!(response.status(), 201);
+        let channel: Value = response.json().await.unwrap();
+        let path = format!("/api/v1/channels/{}/check", channel["id"].as_str().unwrap());
+        let checked: Value = app.send_as(Method::POST, &token, &path, None).await.json().await.unwrap();
+        assert_eq!(checked["readiness"]["ready"], true, "{checked}");
+        tokio::spawn(paygate_bot::run_polling(app.app.clone(), app.shutdown_token()));
+        World { telegram, nowpayments, app, channel: checked }
+    }
+
+    pub fn channel_hex(&self) -> String {
+        self.channel["id"].as_str().unwrap().replace('-', "")
+    }
+
+    /// The deep-link payload of tier `letter` (g, s, b).
+    pub fn payload(&self, letter: char) -> String {
+        format!("{}_{letter}", self.channel_hex())
+    }
+
+    /// A subscriber writes to the bot.
+    pub fn say(&self, user: i64, text: &str) {
+        self.telegram.push_update(FakeTelegram::text_message_update(user, &format!("user{user}"), text));
+    }
+
+    /// A subscriber presses a button.
+    pub fn press(&self, user: i64, data: &str) {
+        self.telegram.push_update(FakeTelegram::callback_update(user, data, 1));
+    }
+
+    /// Waits until `user` has received at least `count` messages; returns them.
+    pub async fn messages_to(&self, user: i64, count: usize) -> Vec<paygate_test_support::fake_telegram::SentMessage> {
+        eventually(&format!("{count} messages to {user}"), || {
+            let got = self.telegram.messages_to(user);
+            (got.len() >= count).then_some(got)
+        })
+        .await
+    }
+
+    /// `/start` with tier `letter`, then the pay button of the first tier shown; returns our invoice id.
+    pub async fn buy(&self, user: i64, letter: char) -> String {
+        let before = self.telegram.messages_to(user).len();
+        self.say(user, &format!("/start {}", self.payload(letter)));
+        let offer = self.messages_to(user, before + 1).await.pop().unwrap();
+        let wanted = format!("pay:{}", self.payload(letter));
+        let buttons = callback_data(&offer.reply_markup);
+        assert!(buttons.contains(&wanted), "{buttons:?}");
+        let invoices_before = self.nowpayments.invoices().len();
+        self.press(user, &wanted);
+        eventually("an invoice at the provider", || {
+            let invoices = self.nowpayments.invoices();
+            (invoices.len() > invoices_before).then_some(())
+        })
+        .await;
+        let order: String = eventually("the invoice recorded", || {
+            self.nowpayments.invoices()[invoices_before..]
+                .iter()
+                .find_map(|i| i["order_id"].as_str().map(str::to_owned))
+        })
+        .await;
+        self.messages_to(user, before + 2).await;
+        order
+    }
+
+    /// Posts a correctly signed IPN for our invoice `order_id`.
+    pub async fn ipn(&self, order_id: &str, payment_id: &str, status: &str, price: &str, outcome: &str) -> reqwest::Response {
+        let status = paygate_domain::payment_gateway::PaymentStatus::parse(status).unwrap();
+        let body = self.nowpayments.ipn_body(
+            "4522625843",
+            order_id,
+            payment_id,
+            status,
+            price.parse().unwrap(),
+            outcome.parse().unwrap(),
+            Some("eth"),
+        );
+        let (bytes, signature) = self.nowpayments.signed(&body);
+        self.app
+            .http
+            .post(self.app.url("/webhooks/nowpayments"))
+            .header("x-nowpayments-sig", signature)
+            .header("content-type", "application/json")
+            .body(bytes)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.app.pool).await.unwrap()
+    }
+}
+
+/// Every callback_data of an inline keyboard.
+pub fn callback_data(markup: &Value) -> Vec<String> {
+    markup["inline_keyboard"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row.as_array().into_iter().flatten())
+        .filter_map(|b| b["callback_data"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Every URL of an inline keyboard.
+pub fn urls(markup: &Value) -> Vec<String> {
+    markup["inline_keyboard"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row.as_array().into_iter().flatten())
+        .filter_map(|b| b["url"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Polls `check` until it yields, for up to 20 s.
+pub async fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(value) = check() {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Like [`eventually`], for checks that need to await (database queries).
+pub async fn until<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
