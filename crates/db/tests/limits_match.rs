@@ -1,5 +1,7 @@
 //! The database's CHECK constraints accept and reject exactly what `paygate_domain::limits` does.
 
+#![allow(clippy::unwrap_used)] // test helpers should fail loudly on an unexpected value
+
 use paygate_domain::{
     channel::{Description, DonationMessage, DurationDays, ThresholdUsd, Title, UsdPrice},
     limits::*,

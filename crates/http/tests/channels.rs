@@ -1,6 +1,8 @@
 //! Channels over the real HTTP API: validation, ownership, Telegram id uniqueness, limits, PATCH, links,
 //! currencies and readiness against a fake Bot API.
 
+#![allow(clippy::unwrap_used)] // test helpers should fail loudly on an unexpected value
+
 use paygate_domain::channel::{TierLevel, offer::Offer, offer::OfferRef};
 use paygate_test_support::{TestApp, TestAppOptions, fake_telegram::FakeTelegram, spawn_app, spawn_app_with};
 use reqwest::{Method, Response};
