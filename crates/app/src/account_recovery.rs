@@ -48,8 +48,14 @@ pub async fn verify_email(app: &App, input: &TokenInput, client: &Client) -> App
         return Err(AppError::field("token", "this link is invalid, already used or expired"));
     };
     paygate_db::users::mark_email_verified(&mut tx, user).await?;
-    audit::record(&mut tx, Some(UserId::from_uuid(user)), AuditAction::EmailVerified, json!({}), client.ip.as_deref())
-        .await?;
+    audit::record(
+        &mut tx,
+        Some(UserId::from_uuid(user)),
+        AuditAction::EmailVerified,
+        json!({}),
+        client.ip.as_deref(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -66,7 +72,14 @@ pub async fn resend_verification(app: &App, user: UserId) -> AppResult<()> {
     limit.hit(&mut tx).await?;
     paygate_db::account_tokens::expire_unused(&mut tx, user.as_uuid(), "verify_email").await?;
     let (token, hash) = tokens::new_opaque_token();
-    paygate_db::account_tokens::insert(&mut tx, &hash, user.as_uuid(), "verify_email", Utc::now() + VERIFY_TTL).await?;
+    paygate_db::account_tokens::insert(
+        &mut tx,
+        &hash,
+        user.as_uuid(),
+        "verify_email",
+        Utc::now() + VERIFY_TTL,
+    )
+    .await?;
     mail::enqueue_verification(&mut tx, &app.settings, &row.email, &token).await?;
     tx.commit().await?;
     Ok(())
@@ -85,7 +98,14 @@ pub async fn forgot_password(app: &App, input: &ForgotPasswordInput, client: &Cl
             account_limit.hit(&mut tx).await?;
             paygate_db::account_tokens::expire_unused(&mut tx, row.id, "reset_password").await?;
             let (token, hash) = tokens::new_opaque_token();
-            paygate_db::account_tokens::insert(&mut tx, &hash, row.id, "reset_password", Utc::now() + RESET_TTL).await?;
+            paygate_db::account_tokens::insert(
+                &mut tx,
+                &hash,
+                row.id,
+                "reset_password",
+                Utc::now() + RESET_TTL,
+            )
+            .await?;
             mail::enqueue_reset(&mut tx, &app.settings, &row.email, &token).await?;
         }
     }
@@ -99,15 +119,22 @@ pub async fn reset_password(app: &App, input: &ResetPasswordInput, client: &Clie
     let hash = password::hash(new_password.expose().to_owned()).await?;
     let mut tx = app.pool.begin().await?;
     let token_hash = tokens::hash_token(&input.token);
-    let Some(user) = paygate_db::account_tokens::consume(&mut tx, &token_hash, "reset_password").await? else {
+    let Some(user) = paygate_db::account_tokens::consume(&mut tx, &token_hash, "reset_password").await?
+    else {
         return Err(AppError::field("token", "this link is invalid, already used or expired"));
     };
     paygate_db::users::set_password_hash(&mut tx, user, &hash).await?;
     paygate_db::sessions::revoke_all_for_user(&mut tx, user, None, "password reset").await?;
     // Receiving the mail proves the address too.
     paygate_db::users::mark_email_verified(&mut tx, user).await?;
-    audit::record(&mut tx, Some(UserId::from_uuid(user)), AuditAction::PasswordReset, json!({}), client.ip.as_deref())
-        .await?;
+    audit::record(
+        &mut tx,
+        Some(UserId::from_uuid(user)),
+        AuditAction::PasswordReset,
+        json!({}),
+        client.ip.as_deref(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -130,8 +157,13 @@ pub async fn change_password(
     let hash = password::hash(new_password.expose().to_owned()).await?;
     let mut tx = app.pool.begin().await?;
     paygate_db::users::set_password_hash(&mut tx, user.as_uuid(), &hash).await?;
-    paygate_db::sessions::revoke_all_for_user(&mut tx, user.as_uuid(), Some(session.as_uuid()), "password changed")
-        .await?;
+    paygate_db::sessions::revoke_all_for_user(
+        &mut tx,
+        user.as_uuid(),
+        Some(session.as_uuid()),
+        "password changed",
+    )
+    .await?;
     audit::record(&mut tx, Some(user), AuditAction::PasswordChanged, json!({}), client.ip.as_deref()).await?;
     tx.commit().await?;
     Ok(())

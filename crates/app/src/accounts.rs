@@ -18,7 +18,6 @@ use crate::{
     rate_limit::Limit,
 };
 
-
 /// Where a request came from (for rate limits and the audit log).
 #[derive(Debug, Clone, Default)]
 pub struct Client {
@@ -133,11 +132,24 @@ async fn create_account(
         });
     }
     let (token, token_hash) = tokens::new_opaque_token();
-    paygate_db::account_tokens::insert(&mut tx, &token_hash, user_id.as_uuid(), "verify_email", Utc::now() + crate::account_recovery::VERIFY_TTL)
-        .await?;
+    paygate_db::account_tokens::insert(
+        &mut tx,
+        &token_hash,
+        user_id.as_uuid(),
+        "verify_email",
+        Utc::now() + crate::account_recovery::VERIFY_TTL,
+    )
+    .await?;
     mail::enqueue_verification(&mut tx, &app.settings, email.as_str(), &token).await?;
     let action = if role == UserRole::Operator { AuditAction::OperatorCreated } else { AuditAction::Signup };
-    audit::record(&mut tx, Some(user_id), action, json!({"username": username.as_str()}), client.ip.as_deref()).await?;
+    audit::record(
+        &mut tx,
+        Some(user_id),
+        action,
+        json!({"username": username.as_str()}),
+        client.ip.as_deref(),
+    )
+    .await?;
     let session = start_session(app, &mut tx, user_id, role).await?;
     tx.commit().await?;
     tracing::info!(kind = "user", user_id = %user_id, role = role.as_str(), "account created");
@@ -149,7 +161,8 @@ async fn create_account(
 pub async fn create_operator(app: &App, username: &str, email: &str, password: &str) -> AppResult<UserView> {
     let input = SignupInput { username: username.into(), email: email.into(), password: password.into() };
     let (username, email, password) = parse_signup(&input)?;
-    let session = create_account(app, &username, &email, &password, UserRole::Operator, &Client::default()).await?;
+    let session =
+        create_account(app, &username, &email, &password, UserRole::Operator, &Client::default()).await?;
     Ok(session.user)
 }
 
@@ -165,7 +178,9 @@ pub async fn login(app: &App, input: LoginInput, client: &Client) -> AppResult<A
     let Some(user) = user.filter(|_| matches) else {
         account_limit.hit(&mut conn).await?;
         ip_limit.hit(&mut conn).await?;
-        let user_id = paygate_db::users::by_login(&mut conn, input.login.trim()).await?.map(|u| UserId::from_uuid(u.id));
+        let user_id = paygate_db::users::by_login(&mut conn, input.login.trim())
+            .await?
+            .map(|u| UserId::from_uuid(u.id));
         audit::record(&mut conn, user_id, AuditAction::LoginFailed, json!({}), client.ip.as_deref()).await?;
         return Err(AppError::Unauthorized("invalid_credentials"));
     };
@@ -175,14 +190,20 @@ pub async fn login(app: &App, input: LoginInput, client: &Client) -> AppResult<A
     let role = UserRole::parse(&user.role).unwrap_or_default();
     let mut tx = app.pool.begin().await?;
     let session = start_session(app, &mut tx, user_id, role).await?;
-    audit::record(&mut tx, Some(user_id), AuditAction::LoginSucceeded, json!({}), client.ip.as_deref()).await?;
+    audit::record(&mut tx, Some(user_id), AuditAction::LoginSucceeded, json!({}), client.ip.as_deref())
+        .await?;
     tx.commit().await?;
     tracing::info!(kind = "user", user_id = %user_id, "signed in");
     Ok(AuthSession { user: user.into(), ..session })
 }
 
 /// Opens a session with its first refresh token; the returned `user` is a placeholder the caller fills.
-async fn start_session(app: &App, conn: &mut PgConnection, user: UserId, role: UserRole) -> AppResult<AuthSession> {
+async fn start_session(
+    app: &App,
+    conn: &mut PgConnection,
+    user: UserId,
+    role: UserRole,
+) -> AppResult<AuthSession> {
     let session = SessionId::new();
     paygate_db::sessions::create(conn, session.as_uuid(), user.as_uuid()).await?;
     issue_pair(app, conn, user, session, role).await
@@ -196,9 +217,11 @@ async fn issue_pair(
     role: UserRole,
 ) -> AppResult<AuthSession> {
     let (refresh_token, hash) = tokens::new_opaque_token();
-    let ttl = chrono::Duration::from_std(app.settings.refresh_token_ttl).unwrap_or(chrono::Duration::days(30));
+    let ttl =
+        chrono::Duration::from_std(app.settings.refresh_token_ttl).unwrap_or(chrono::Duration::days(30));
     paygate_db::sessions::insert_refresh_token(conn, &hash, session.as_uuid(), Utc::now() + ttl).await?;
-    let (access_token, expires_in) = tokens::issue_access_token(&app.settings, user, session, role, Utc::now())?;
+    let (access_token, expires_in) =
+        tokens::issue_access_token(&app.settings, user, session, role, Utc::now())?;
     let user = UserView {
         id: user.as_uuid(),
         username: String::new(),
@@ -239,7 +262,9 @@ pub async fn refresh(app: &App, refresh_token: &str, client: &Client) -> AppResu
         return Err(AppError::Unauthorized("invalid_refresh_token"));
     }
     paygate_db::sessions::mark_refresh_token_used(&mut tx, &hash).await?;
-    let user = paygate_db::users::by_id(&mut tx, row.user_id).await?.ok_or(AppError::Unauthorized("invalid_refresh_token"))?;
+    let user = paygate_db::users::by_id(&mut tx, row.user_id)
+        .await?
+        .ok_or(AppError::Unauthorized("invalid_refresh_token"))?;
     let role = UserRole::parse(&user.role).unwrap_or_default();
     let session = issue_pair(app, &mut tx, user_id, SessionId::from_uuid(row.session_id), role).await?;
     tx.commit().await?;

@@ -76,11 +76,22 @@ pub struct AuditEntry {
 }
 
 /// The caller's own entries, newest first (`before` pages backwards by id).
-pub async fn list_own(app: &App, user: UserId, before: Option<i64>, limit: i64) -> AppResult<Vec<AuditEntry>> {
+pub async fn list_own(
+    app: &App,
+    user: UserId,
+    before: Option<i64>,
+    limit: i64,
+) -> AppResult<Vec<AuditEntry>> {
     let mut conn = app.pool.acquire().await?;
     let rows = paygate_db::audit::for_user(&mut conn, user.as_uuid(), before, limit.clamp(1, 200)).await?;
     Ok(rows
         .into_iter()
-        .map(|r| AuditEntry { id: r.id, action: r.action, details: r.details, ip: r.ip, created_at: r.created_at })
+        .map(|r| AuditEntry {
+            id: r.id,
+            action: r.action,
+            details: r.details,
+            ip: r.ip,
+            created_at: r.created_at,
+        })
         .collect())
 }

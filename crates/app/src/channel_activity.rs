@@ -96,7 +96,9 @@ pub async fn subscriptions(
 ) -> AppResult<SubscriptionPage> {
     crate::channels::load_readable(app, caller, id).await?;
     let mut conn = app.pool.acquire().await?;
-    let rows = paygate_db::subscriptions::for_channel(&mut conn, id.as_uuid(), status, page.limit, page.offset).await?;
+    let rows =
+        paygate_db::subscriptions::for_channel(&mut conn, id.as_uuid(), status, page.limit, page.offset)
+            .await?;
     let mut subscriptions = Vec::with_capacity(rows.len());
     for row in rows {
         let username = paygate_db::subscribers::username(&mut conn, row.telegram_user_id).await?;

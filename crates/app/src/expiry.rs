@@ -41,9 +41,13 @@ impl Handler for SweepHandler {
             let due = paygate_db::subscriptions::expired_active(&mut tx, now, BATCH).await?;
             for (id, expires_at) in &due {
                 let options = dedupe(format!("remove:{id}:{}", expires_at.timestamp()));
-                paygate_jobs::enqueue_with(&mut tx, &RemoveSubscriber { subscription_id: *id, expires_at: *expires_at }, options)
-                    .await
-                    .map_err(JobError::retryable)?;
+                paygate_jobs::enqueue_with(
+                    &mut tx,
+                    &RemoveSubscriber { subscription_id: *id, expires_at: *expires_at },
+                    options,
+                )
+                .await
+                .map_err(JobError::retryable)?;
                 paygate_db::subscriptions::mark_removal_enqueued(&mut tx, *id, *expires_at).await?;
             }
             let mut count = due.len();
@@ -93,15 +97,25 @@ impl Handler for ReminderHandler {
 
     async fn run(&self, ctx: &JobContext, job: SendReminder) -> Result<(), JobError> {
         let mut tx = ctx.pool.begin().await?;
-        let Some(sub) = paygate_db::subscriptions::get(&mut tx, job.subscription_id).await? else { return Ok(()) };
+        let Some(sub) = paygate_db::subscriptions::get(&mut tx, job.subscription_id).await? else {
+            return Ok(());
+        };
         if sub.status != "active" || sub.expires_at != job.expires_at {
             return Ok(()); // renewed or gone: this reminder is moot
         }
-        let title = paygate_db::offers::offer(&mut tx, sub.channel_id).await?.map(|o| o.closed_title).unwrap_or_default();
+        let title = paygate_db::offers::offer(&mut tx, sub.channel_id)
+            .await?
+            .map(|o| o.closed_title)
+            .unwrap_or_default();
         let renew = notify::Button::callback("🔄 Renew", &format!("renew:{}", sub.id.simple()));
-        notify::enqueue(&mut tx, sub.telegram_user_id, &texts::reminder(&title, sub.expires_at), vec![vec![renew]])
-            .await
-            .map_err(JobError::retryable)?;
+        notify::enqueue(
+            &mut tx,
+            sub.telegram_user_id,
+            &texts::reminder(&title, sub.expires_at),
+            vec![vec![renew]],
+        )
+        .await
+        .map_err(JobError::retryable)?;
         tx.commit().await?;
         Ok(())
     }
@@ -129,18 +143,25 @@ impl Handler for RemoveHandler {
     async fn run(&self, ctx: &JobContext, job: RemoveSubscriber) -> Result<(), JobError> {
         let app = &self.0;
         let mut conn = ctx.pool.acquire().await?;
-        let Some(sub) = paygate_db::subscriptions::get(&mut conn, job.subscription_id).await? else { return Ok(()) };
+        let Some(sub) = paygate_db::subscriptions::get(&mut conn, job.subscription_id).await? else {
+            return Ok(());
+        };
         if sub.status != "active" || sub.expires_at != job.expires_at || sub.expires_at > Utc::now() {
             return Ok(()); // renewed meanwhile: keep the member
         }
         let offer = paygate_db::offers::offer(&mut conn, sub.channel_id).await?;
         drop(conn);
-        let Some(offer) = offer else { return Err(JobError::fatal("the channel of this subscription was deleted")) };
-        let sender = app.telegram.as_ref().ok_or_else(|| JobError::retryable("no Telegram bot is configured"))?;
+        let Some(offer) = offer else {
+            return Err(JobError::fatal("the channel of this subscription was deleted"));
+        };
+        let sender =
+            app.telegram.as_ref().ok_or_else(|| JobError::retryable("no Telegram bot is configured"))?;
         let (chat, user) = (offer.closed_chat_id, sub.telegram_user_id);
+        // Paced per subscriber, not per channel: Telegram's 1/s-per-chat limit is about messages posted
+        // in a chat; admin actions on many members of one channel only count against the global rate.
         let removal = async {
-            sender.send(chat, || sender.api().ban_chat_member(chat, user)).await?;
-            sender.send(chat, || sender.api().unban_chat_member(chat, user, true)).await
+            sender.send(user, || sender.api().ban_chat_member(chat, user)).await?;
+            sender.send(user, || sender.api().unban_chat_member(chat, user, true)).await
         };
         if let Err(error) = removal.await {
             let mut conn = ctx.pool.acquire().await?;
@@ -164,9 +185,10 @@ impl Handler for RemoveHandler {
 /// Every removal failure is retried (rights may be restored); Telegram's own delay is honoured.
 fn removal_error(error: MessengerError) -> JobError {
     match error {
-        MessengerError::RateLimited { retry_after } => {
-            JobError::retry_after(MessengerError::RateLimited { retry_after }, retry_after.max(Duration::from_secs(1)))
-        }
+        MessengerError::RateLimited { retry_after } => JobError::retry_after(
+            MessengerError::RateLimited { retry_after },
+            retry_after.max(Duration::from_secs(1)),
+        ),
         other => JobError::retryable(other),
     }
 }

@@ -1,4 +1,4 @@
-//! Housekeeping job: deletes finished job rows after a retention period so the queue table stays small.
+//! Housekeeping job: deletes finished jobs, stale rate-limit events and idle pacing rows so tables stay small.
 
 use std::time::Duration;
 
@@ -31,7 +31,12 @@ impl Handler for PurgeFinishedJobsHandler {
         let purged = paygate_jobs::purge_finished(&ctx.pool, FINISHED_JOB_RETENTION)
             .await
             .map_err(JobError::retryable)?;
-        tracing::info!(kind = "db", purged, tick = %job.tick, "purged finished jobs");
+        let mut conn = ctx.pool.acquire().await?;
+        // Rate-limit windows are at most an hour; pacing rows of chats idle for a day are not needed.
+        let events = paygate_db::rate_limits::purge_older_than(&mut conn, 2.0 * 3600.0).await?;
+        let idle = chrono::Utc::now() - chrono::Duration::days(1);
+        let chats = paygate_db::telegram_pacing::purge_chats_idle_since(&mut conn, idle).await?;
+        tracing::info!(kind = "db", purged, events, chats, tick = %job.tick, "housekeeping done");
         Ok(())
     }
 }

@@ -66,15 +66,19 @@ impl Handler for IssueInviteHandler {
             member_limit: (!join_request).then_some(1),
             creates_join_request: join_request,
         };
+        // Paced per subscriber: links for many buyers of one channel only count against the global rate.
         let link = sender
-            .send(invite.chat_id, || sender.api().create_chat_invite_link(invite.chat_id, &request))
+            .send(invite.telegram_user_id, || sender.api().create_chat_invite_link(invite.chat_id, &request))
             .await
             .map_err(job_error)?;
         paygate_db::invites::set_issued(&mut tx, invite.id, &link, expires_at).await?;
-        let emoji = TierLevel::from_index(usize::try_from(subscription.tier_level).unwrap_or(0)).map_or("🎟", |t| t.emoji());
+        let emoji = TierLevel::from_index(usize::try_from(subscription.tier_level).unwrap_or(0))
+            .map_or("🎟", |t| t.emoji());
         let text = texts::invite(&title, emoji, subscription.expires_at, ttl.as_secs() / 60, join_request);
         let button = Button::url(&format!("Join {}", title.chars().take(40).collect::<String>()), &link);
-        notify::enqueue(&mut tx, invite.telegram_user_id, &text, vec![vec![button]]).await.map_err(JobError::retryable)?;
+        notify::enqueue(&mut tx, invite.telegram_user_id, &text, vec![vec![button]])
+            .await
+            .map_err(JobError::retryable)?;
         tx.commit().await?;
         tracing::info!(kind = "telegram", invite_id = %invite.id, chat_id = invite.chat_id, "invite link issued");
         Ok(())
@@ -100,7 +104,8 @@ impl Handler for RevokeInviteHandler {
     type Job = RevokeInvite;
 
     async fn run(&self, _ctx: &JobContext, job: RevokeInvite) -> Result<(), JobError> {
-        let sender = self.0.telegram.as_ref().ok_or_else(|| JobError::fatal("no Telegram bot is configured"))?;
+        let sender =
+            self.0.telegram.as_ref().ok_or_else(|| JobError::fatal("no Telegram bot is configured"))?;
         sender
             .send(job.chat_id, || sender.api().revoke_chat_invite_link(job.chat_id, &job.invite_link))
             .await
@@ -119,11 +124,13 @@ pub async fn reissue(app: &App, telegram_user_id: i64, subscription_id: Uuid) ->
     if subscription.status != "active" || subscription.expires_at <= Utc::now() {
         return Err(AppError::conflict("subscription_inactive", "this subscription is not active"));
     }
-    let channel = paygate_db::offers::offer(&mut tx, subscription.channel_id).await?.ok_or(AppError::NotFound)?;
+    let channel =
+        paygate_db::offers::offer(&mut tx, subscription.channel_id).await?.ok_or(AppError::NotFound)?;
     for open in paygate_db::invites::open_for_subscription(&mut tx, subscription.id).await? {
         paygate_db::invites::set_status(&mut tx, open.id, "revoked").await?;
         if let Some(link) = open.invite_link {
-            paygate_jobs::enqueue(&mut tx, &RevokeInvite { chat_id: open.chat_id, invite_link: link }).await?;
+            paygate_jobs::enqueue(&mut tx, &RevokeInvite { chat_id: open.chat_id, invite_link: link })
+                .await?;
         }
     }
     let invite_id = Uuid::now_v7();
@@ -142,7 +149,12 @@ pub async fn reissue(app: &App, telegram_user_id: i64, subscription_id: Uuid) ->
 }
 
 /// Answers a join request: approved only for the subscriber the link was issued to, while active.
-pub async fn decide_join_request(app: &App, chat_id: i64, user_id: i64, link: Option<&str>) -> AppResult<bool> {
+pub async fn decide_join_request(
+    app: &App,
+    chat_id: i64,
+    user_id: i64,
+    link: Option<&str>,
+) -> AppResult<bool> {
     let sender = app.telegram.as_ref().ok_or_else(|| AppError::Unavailable("no Telegram bot".into()))?;
     let mut tx = app.pool.begin().await?;
     let invite = match link {
@@ -156,9 +168,9 @@ pub async fn decide_join_request(app: &App, chat_id: i64, user_id: i64, link: Op
     let approve = matches!((&invite, &subscription), (Some(i), Some(s))
         if i.telegram_user_id == user_id && i.status == "issued" && s.status == "active" && s.expires_at > Utc::now());
     let result = if approve {
-        sender.send(chat_id, || sender.api().approve_chat_join_request(chat_id, user_id)).await
+        sender.send(user_id, || sender.api().approve_chat_join_request(chat_id, user_id)).await
     } else {
-        sender.send(chat_id, || sender.api().decline_chat_join_request(chat_id, user_id)).await
+        sender.send(user_id, || sender.api().decline_chat_join_request(chat_id, user_id)).await
     };
     result.map_err(|e| AppError::Unavailable(e.to_string()))?;
     if let (true, Some(invite)) = (approve, &invite) {

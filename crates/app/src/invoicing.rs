@@ -33,7 +33,10 @@ pub async fn create(app: &App, user: i64, channel: ChannelId, choice: Choice) ->
     let mut tx = app.pool.begin().await?;
     let offer = paygate_db::offers::offer(&mut tx, channel.as_uuid()).await?.ok_or(AppError::NotFound)?;
     if !offer.ready {
-        return Err(AppError::conflict("channel_not_ready", "this channel is not accepting payments right now"));
+        return Err(AppError::conflict(
+            "channel_not_ready",
+            "this channel is not accepting payments right now",
+        ));
     }
     let (kind, tier_level, duration_days, price, description) = match choice {
         Choice::Tier(level) => {
@@ -54,7 +57,8 @@ pub async fn create(app: &App, user: i64, channel: ChannelId, choice: Choice) ->
         }
     };
     let id = Uuid::now_v7();
-    let expires_at = Utc::now() + chrono::Duration::from_std(app.settings.invoice_ttl).unwrap_or(chrono::Duration::days(1));
+    let expires_at = Utc::now()
+        + chrono::Duration::from_std(app.settings.invoice_ttl).unwrap_or(chrono::Duration::days(1));
     let provider = if app.payments.is_live() { "nowpayments" } else { "sandbox" };
     let new = paygate_db::invoices::NewInvoice {
         id,
@@ -84,7 +88,13 @@ pub async fn create(app: &App, user: i64, channel: ChannelId, choice: Choice) ->
         AppError::Unavailable("the payment provider is not reachable right now; please try again in a minute".into())
     })?;
     let mut conn = app.pool.acquire().await?;
-    paygate_db::invoices::set_provider_invoice(&mut conn, id, &created.provider_invoice_id, &created.invoice_url).await?;
+    paygate_db::invoices::set_provider_invoice(
+        &mut conn,
+        id,
+        &created.provider_invoice_id,
+        &created.invoice_url,
+    )
+    .await?;
     // Until a payment shows up there is nothing to poll; reconciliation expires it when due.
     paygate_db::invoices::schedule_check(&mut conn, id, Some(expires_at)).await?;
     tracing::info!(kind = "money", invoice_id = %id, price_usd = %price, "invoice created");

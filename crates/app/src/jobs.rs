@@ -6,7 +6,7 @@ use paygate_jobs::{CronSpec, Registry};
 
 use crate::{
     App,
-    expiry::{RemoveHandler, ReminderHandler, SweepHandler, SweepSubscriptions},
+    expiry::{ReminderHandler, RemoveHandler, SweepHandler, SweepSubscriptions},
     housekeeping::{PurgeFinishedJobs, PurgeFinishedJobsHandler},
     invites::{IssueInviteHandler, RevokeInviteHandler},
     mail::SendMailHandler,
@@ -32,9 +32,13 @@ pub fn registry(app: &App) -> Registry {
 /// Every recurring schedule.
 pub fn crons() -> Vec<CronSpec> {
     vec![
-        CronSpec::new("housekeeping.purge_finished_jobs", Duration::from_secs(3600), |tick| PurgeFinishedJobs { tick })
+        CronSpec::new("housekeeping.purge_finished_jobs", Duration::from_secs(3600), |tick| {
+            PurgeFinishedJobs { tick }
+        })
+        .max_catch_up(1),
+        CronSpec::new("subscriptions.sweep", Duration::from_secs(60), |tick| SweepSubscriptions { tick })
             .max_catch_up(1),
-        CronSpec::new("subscriptions.sweep", Duration::from_secs(60), |tick| SweepSubscriptions { tick }).max_catch_up(1),
-        CronSpec::new("payments.reconcile", Duration::from_secs(60), |tick| ReconcileInvoices { tick }).max_catch_up(1),
+        CronSpec::new("payments.reconcile", Duration::from_secs(60), |tick| ReconcileInvoices { tick })
+            .max_catch_up(1),
     ]
 }

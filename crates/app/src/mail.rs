@@ -40,7 +40,12 @@ impl Handler for SendMailHandler {
 }
 
 /// Enqueues the e-mail verification mail with its one-time link.
-pub async fn enqueue_verification(conn: &mut PgConnection, settings: &Settings, to: &str, token: &str) -> AppResult<()> {
+pub async fn enqueue_verification(
+    conn: &mut PgConnection,
+    settings: &Settings,
+    to: &str,
+    token: &str,
+) -> AppResult<()> {
     let link = link(settings, "verify-email", token);
     let body = format!(
         "Welcome to Paygate.\n\nConfirm your e-mail address by opening this link within 48 hours:\n\n{link}\n\n\
@@ -50,7 +55,12 @@ pub async fn enqueue_verification(conn: &mut PgConnection, settings: &Settings, 
 }
 
 /// Enqueues the password-reset mail with its one-time link.
-pub async fn enqueue_reset(conn: &mut PgConnection, settings: &Settings, to: &str, token: &str) -> AppResult<()> {
+pub async fn enqueue_reset(
+    conn: &mut PgConnection,
+    settings: &Settings,
+    to: &str,
+    token: &str,
+) -> AppResult<()> {
     let link = link(settings, "reset-password", token);
     let body = format!(
         "Someone asked to reset the password of your Paygate account.\n\n\

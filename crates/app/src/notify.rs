@@ -37,7 +37,9 @@ pub fn keyboard(rows: &[Vec<Button>]) -> Result<Option<InlineKeyboard>, String> 
         for button in row {
             buttons.push(match (&button.url, &button.callback) {
                 (Some(url), _) => InlineButton::url(&button.text, url),
-                (None, Some(data)) => InlineButton::callback(&button.text, data).map_err(|e| e.to_string())?,
+                (None, Some(data)) => {
+                    InlineButton::callback(&button.text, data).map_err(|e| e.to_string())?
+                }
                 (None, None) => return Err(format!("button {} has neither url nor callback", button.text)),
             });
         }
@@ -60,7 +62,12 @@ impl Job for SendMessage {
 }
 
 /// Enqueues a message on the caller's transaction.
-pub async fn enqueue(conn: &mut PgConnection, chat_id: i64, text: &str, buttons: Vec<Vec<Button>>) -> AppResult<()> {
+pub async fn enqueue(
+    conn: &mut PgConnection,
+    chat_id: i64,
+    text: &str,
+    buttons: Vec<Vec<Button>>,
+) -> AppResult<()> {
     paygate_jobs::enqueue(conn, &SendMessage { chat_id, text: text.to_owned(), buttons }).await?;
     Ok(())
 }
@@ -72,7 +79,8 @@ impl Handler for SendMessageHandler {
     type Job = SendMessage;
 
     async fn run(&self, _ctx: &JobContext, job: SendMessage) -> Result<(), JobError> {
-        let sender = self.0.telegram.as_ref().ok_or_else(|| JobError::fatal("no Telegram bot is configured"))?;
+        let sender =
+            self.0.telegram.as_ref().ok_or_else(|| JobError::fatal("no Telegram bot is configured"))?;
         let keyboard = keyboard(&job.buttons).map_err(JobError::fatal)?;
         sender
             .send(job.chat_id, || sender.api().send_message(job.chat_id, &job.text, keyboard.as_ref()))

@@ -11,8 +11,7 @@ use uuid::Uuid;
 use crate::{
     App, AppResult,
     invites::{IssueInvite, invite_mode},
-    notify,
-    texts,
+    notify, texts,
 };
 
 /// Where a status report came from.
@@ -74,7 +73,14 @@ pub async fn apply_update(app: &App, update: &PaymentUpdate, source: Source) -> 
     };
     if update.status != PaymentStatus::Finished {
         let next_check = (!update.status.is_final()).then(|| Utc::now() + chrono::Duration::minutes(2));
-        paygate_db::invoices::set_status(&mut tx, invoice.id, status, &update.provider_payment_id, next_check).await?;
+        paygate_db::invoices::set_status(
+            &mut tx,
+            invoice.id,
+            status,
+            &update.provider_payment_id,
+            next_check,
+        )
+        .await?;
         tx.commit().await?;
         tracing::info!(kind = "status", invoice_id = %invoice.id, "payment status recorded");
         return Ok(Outcome::StatusRecorded);
@@ -124,8 +130,12 @@ async fn record_finished(
         tracing::info!(kind = "ids", invoice_id = %invoice.id, "duplicate finished report ignored");
         return Ok(Outcome::Duplicate);
     }
-    paygate_db::invoices::finalize(tx, invoice.id, if verdict_str == "accepted" { "finished" } else { "underpaid" })
-        .await?;
+    paygate_db::invoices::finalize(
+        tx,
+        invoice.id,
+        if verdict_str == "accepted" { "finished" } else { "underpaid" },
+    )
+    .await?;
     tracing::info!(kind = "money", invoice_id = %invoice.id, %payment_id, owner_share = %share, fee = %fee,
         currency = %settled_currency, verdict = verdict_str, "payment recorded");
     if let AmountVerdict::Underpaid { paid_usd, shortfall_usd } = verdict {
@@ -136,7 +146,8 @@ async fn record_finished(
     if invoice.kind == "subscription" {
         grant_access(app, tx, invoice, payment_id).await?;
     } else {
-        notify::enqueue(tx, invoice.telegram_user_id, &texts::donation_thanks(invoice.price_usd), vec![]).await?;
+        notify::enqueue(tx, invoice.telegram_user_id, &texts::donation_thanks(invoice.price_usd), vec![])
+            .await?;
     }
     Ok(Outcome::Accepted)
 }
@@ -160,8 +171,14 @@ async fn grant_access(
         .map(|s| s.expires_at);
     let expires_at = extend_expiry(current, Utc::now(), days);
     let tier = invoice.tier_level.unwrap_or(0);
-    let subscription =
-        paygate_db::subscriptions::activate(tx, invoice.channel_id, invoice.telegram_user_id, tier, expires_at).await?;
+    let subscription = paygate_db::subscriptions::activate(
+        tx,
+        invoice.channel_id,
+        invoice.telegram_user_id,
+        tier,
+        expires_at,
+    )
+    .await?;
     let invite_id = Uuid::now_v7();
     let invite = paygate_db::invites::NewInvite {
         id: invite_id,

@@ -21,7 +21,11 @@ const HOUR: Duration = Duration::from_secs(3600);
 impl Limit {
     /// 5 failed logins per account per 15 minutes.
     pub fn login_account(login: &str) -> Self {
-        Self { bucket: format!("login:account:{}", login.trim().to_lowercase()), max: 5, window: FIFTEEN_MINUTES }
+        Self {
+            bucket: format!("login:account:{}", login.trim().to_lowercase()),
+            max: 5,
+            window: FIFTEEN_MINUTES,
+        }
     }
 
     /// 20 failed logins per IP per 15 minutes.
@@ -46,7 +50,8 @@ impl Limit {
 
     /// Fails with 429 when the bucket is full, with the time until its oldest event leaves the window.
     pub async fn check(&self, conn: &mut PgConnection) -> AppResult<()> {
-        let (count, oldest) = paygate_db::rate_limits::window(conn, &self.bucket, self.window.as_secs_f64()).await?;
+        let (count, oldest) =
+            paygate_db::rate_limits::window(conn, &self.bucket, self.window.as_secs_f64()).await?;
         if count < self.max {
             return Ok(());
         }

@@ -38,8 +38,12 @@ impl Handler for ReconcileHandler {
         for id in &due {
             let invoice = paygate_db::invoices::get(&mut tx, *id).await?;
             let attempt = invoice.map_or(1, |i| i.check_attempts + 1);
-            paygate_db::invoices::schedule_check(&mut tx, *id, Some(Utc::now() + poll_delay(attempt))).await?;
-            let options = EnqueueOptions { dedupe_key: Some(format!("check:{id}:{attempt}")), ..EnqueueOptions::default() };
+            paygate_db::invoices::schedule_check(&mut tx, *id, Some(Utc::now() + poll_delay(attempt)))
+                .await?;
+            let options = EnqueueOptions {
+                dedupe_key: Some(format!("check:{id}:{attempt}")),
+                ..EnqueueOptions::default()
+            };
             paygate_jobs::enqueue_with(&mut tx, &CheckInvoice { invoice_id: *id }, options)
                 .await
                 .map_err(JobError::retryable)?;
@@ -71,7 +75,9 @@ impl Handler for CheckInvoiceHandler {
 
     async fn run(&self, ctx: &JobContext, job: CheckInvoice) -> Result<(), JobError> {
         let mut conn = ctx.pool.acquire().await?;
-        let Some(invoice) = paygate_db::invoices::get(&mut conn, job.invoice_id).await? else { return Ok(()) };
+        let Some(invoice) = paygate_db::invoices::get(&mut conn, job.invoice_id).await? else {
+            return Ok(());
+        };
         if ["finished", "underpaid", "failed", "refunded", "expired"].contains(&invoice.status.as_str()) {
             paygate_db::invoices::schedule_check(&mut conn, invoice.id, None).await?;
             return Ok(());

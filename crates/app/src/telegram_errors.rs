@@ -9,9 +9,10 @@ use paygate_jobs::JobError;
 /// (blocked by the user, chat gone, bad request) cannot succeed by retrying.
 pub fn job_error(error: MessengerError) -> JobError {
     match error {
-        MessengerError::RateLimited { retry_after } => {
-            JobError::retry_after(MessengerError::RateLimited { retry_after }, retry_after.max(Duration::from_secs(1)))
-        }
+        MessengerError::RateLimited { retry_after } => JobError::retry_after(
+            MessengerError::RateLimited { retry_after },
+            retry_after.max(Duration::from_secs(1)),
+        ),
         error if error.is_retryable() => JobError::retryable(error),
         error => JobError::fatal(error),
     }

@@ -25,7 +25,13 @@ pub fn duration(days: i64) -> String {
     }
 }
 
-pub fn invite(title: &str, tier_emoji: &str, expires_at: DateTime<Utc>, link_ttl_minutes: u64, join_request: bool) -> String {
+pub fn invite(
+    title: &str,
+    tier_emoji: &str,
+    expires_at: DateTime<Utc>,
+    link_ttl_minutes: u64,
+    join_request: bool,
+) -> String {
     let how = if join_request {
         "Open the link and send the join request: it is approved for you only."
     } else {
@@ -54,7 +60,11 @@ pub fn donation_thanks(amount: Decimal) -> String {
 }
 
 pub fn reminder(title: &str, expires_at: DateTime<Utc>) -> String {
-    format!("⏰ Your access to <b>{}</b> ends on <b>{}</b>. Renew to keep it.", escape(title), date(expires_at))
+    format!(
+        "⏰ Your access to <b>{}</b> ends on <b>{}</b>. Renew to keep it.",
+        escape(title),
+        date(expires_at)
+    )
 }
 
 pub fn expired(title: &str) -> String {

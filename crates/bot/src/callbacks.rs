@@ -34,7 +34,9 @@ pub async fn on_callback(app: &App, query: CallbackQuery) -> AppResult<()> {
     };
     reply::ack(app, &query.id, toast.as_deref()).await?;
     match result {
-        Err(AppError::Conflict { message, .. }) => reply::send(app, user, &texts::escape(&message), vec![]).await,
+        Err(AppError::Conflict { message, .. }) => {
+            reply::send(app, user, &texts::escape(&message), vec![]).await
+        }
         other => other,
     }
 }
@@ -43,7 +45,8 @@ async fn pay(app: &App, user: i64, payload: &str) -> AppResult<()> {
     let offer = OfferRef::parse(payload).map_err(|_| AppError::NotFound)?;
     let Offer::Tier(level) = offer.offer else { return Err(AppError::NotFound) };
     let mut conn = app.pool.acquire().await?;
-    let state = serde_json::json!({"step": "invoice", "channel_id": offer.channel.as_uuid(), "payload": payload});
+    let state =
+        serde_json::json!({"step": "invoice", "channel_id": offer.channel.as_uuid(), "payload": payload});
     paygate_db::subscribers::set_dialogue(&mut conn, user, &state).await?;
     drop(conn);
     match invoicing::create(app, user, offer.channel, Choice::Tier(level)).await {
@@ -57,7 +60,9 @@ async fn pay(app: &App, user: i64, payload: &str) -> AppResult<()> {
             reply::send(app, user, &text, vec![vec![button]]).await
         }
         Err(AppError::Unavailable(message)) => reply::send(app, user, &texts::escape(&message), vec![]).await,
-        Err(AppError::NotFound) => reply::send(app, user, "This offer does not exist (anymore).", vec![]).await,
+        Err(AppError::NotFound) => {
+            reply::send(app, user, "This offer does not exist (anymore).", vec![]).await
+        }
         Err(other) => Err(other),
     }
 }

@@ -41,7 +41,13 @@ async fn start(app: &App, user: i64, payload: &str) -> AppResult<()> {
         return reply::send(app, user, HELP, vec![]).await;
     }
     let Ok(offer) = OfferRef::parse(payload) else {
-        return reply::send(app, user, "This link is not valid. Open the offer link from the channel again.", vec![]).await;
+        return reply::send(
+            app,
+            user,
+            "This link is not valid. Open the offer link from the channel again.",
+            vec![],
+        )
+        .await;
     };
     let mut conn = app.pool.acquire().await?;
     let state = json!({"step": "offer", "channel_id": offer.channel.as_uuid(), "payload": payload});
@@ -50,7 +56,8 @@ async fn start(app: &App, user: i64, payload: &str) -> AppResult<()> {
     match offer.offer {
         Offer::Tier(_) => offers::show(app, user, offer.channel).await,
         Offer::Donation => {
-            reply::send(app, user, "Donations are not available in this version of the bot yet.", vec![]).await
+            reply::send(app, user, "Donations are not available in this version of the bot yet.", vec![])
+                .await
         }
     }
 }
@@ -61,7 +68,13 @@ pub async fn status(app: &App, user: i64) -> AppResult<()> {
     let subscriptions = paygate_db::subscriptions::for_subscriber(&mut conn, user).await?;
     drop(conn);
     if subscriptions.is_empty() {
-        return reply::send(app, user, "You have no subscriptions yet. Open an offer link from a channel.", vec![]).await;
+        return reply::send(
+            app,
+            user,
+            "You have no subscriptions yet. Open an offer link from a channel.",
+            vec![],
+        )
+        .await;
     }
     let mut lines = vec!["<b>Your subscriptions</b>".to_owned()];
     let mut buttons = Vec::new();
@@ -75,7 +88,8 @@ pub async fn status(app: &App, user: i64) -> AppResult<()> {
             ]);
         } else {
             lines.push(format!("⌛ {} — ended {}", texts::escape(&title), texts::date(sub.expires_at)));
-            buttons.push(vec![Button::callback(&format!("🔄 Renew {}", short(&title)), &format!("renew:{id}"))]);
+            buttons
+                .push(vec![Button::callback(&format!("🔄 Renew {}", short(&title)), &format!("renew:{id}"))]);
         }
     }
     reply::send(app, user, &lines.join("\n"), buttons).await

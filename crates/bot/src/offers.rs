@@ -28,7 +28,12 @@ pub async fn show(app: &App, chat_id: i64, channel: ChannelId) -> AppResult<()> 
     let mut buttons = Vec::new();
     for tier in &tiers {
         let Some(level) = usize::try_from(tier.level).ok().and_then(TierLevel::from_index) else { continue };
-        let label = format!("{} {} for {}", level.emoji(), texts::usd(tier.price_usd), texts::duration(i64::from(tier.duration_days)));
+        let label = format!(
+            "{} {} for {}",
+            level.emoji(),
+            texts::usd(tier.price_usd),
+            texts::duration(i64::from(tier.duration_days))
+        );
         lines.push(label.clone());
         let payload = OfferRef::tier(channel, level).to_payload();
         buttons.push(vec![Button::callback(&format!("Pay {label}"), &format!("pay:{payload}"))]);

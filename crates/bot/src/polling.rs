@@ -15,7 +15,11 @@ pub async fn run_polling(app: App, shutdown: CancellationToken) {
     if let Err(error) = api.delete_webhook().await {
         tracing::warn!(kind = "telegram", %error, "could not remove a webhook before polling");
     }
-    let commands = [("status", "Your subscriptions"), ("help", "How this bot works"), ("cancel", "Leave the current step")];
+    let commands = [
+        ("status", "Your subscriptions"),
+        ("help", "How this bot works"),
+        ("cancel", "Leave the current step"),
+    ];
     if let Err(error) = api.set_my_commands(&commands).await {
         tracing::warn!(kind = "telegram", %error, "could not set the command list");
     }

@@ -1,6 +1,8 @@
 //! Expiry: reminders and removal once each, Telegram's 429 honoured, failed removals retried and
 //! never recorded as done.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should fail loudly
+
 mod support;
 
 use std::time::{Duration, Instant};
@@ -90,7 +92,10 @@ async fn a_renewed_subscription_is_not_removed() {
     subscribed(&world, user).await;
     set_expiry(&world, user, "-1 minute").await;
     // Renewed in the instant between the sweep's selection and the removal job: the job sees it.
-    sqlx::query("UPDATE subscriptions SET removal_enqueued_for = NULL").execute(&world.app.pool).await.unwrap();
+    sqlx::query("UPDATE subscriptions SET removal_enqueued_for = NULL")
+        .execute(&world.app.pool)
+        .await
+        .unwrap();
     sweep(&world).await;
     set_expiry(&world, user, "30 days").await;
     jobs_done(&world).await;
@@ -111,7 +116,11 @@ async fn a_telegram_429_is_honoured_and_the_removal_completes_afterwards() {
     })
     .await;
     eventually("the removal after the pause", || (world.telegram.unbans().len() == 1).then_some(())).await;
-    assert!(first_try.elapsed() >= Duration::from_millis(2500), "retried before retry_after: {:?}", first_try.elapsed());
+    assert!(
+        first_try.elapsed() >= Duration::from_millis(2500),
+        "retried before retry_after: {:?}",
+        first_try.elapsed()
+    );
     assert_eq!(world.telegram.calls_of("banChatMember"), 2);
     until("expired", || async { (status_of(&world, user).await.0 == "expired").then_some(()) }).await;
 }
@@ -138,6 +147,9 @@ async fn a_failed_removal_is_retried_surfaced_and_not_marked_done() {
     assert!(attempts >= 1);
     // The retries (2 s, then 4 s) get through once Telegram accepts again.
     eventually("the removal on a retry", || (world.telegram.unbans().len() == 1).then_some(())).await;
-    until("expired", || async { (status_of(&world, user).await == ("expired".to_owned(), None)).then_some(()) }).await;
+    until("expired", || async {
+        (status_of(&world, user).await == ("expired".to_owned(), None)).then_some(())
+    })
+    .await;
     assert_eq!(world.telegram.calls_of("banChatMember"), 3);
 }

@@ -1,6 +1,8 @@
 //! Payment notifications: signature checks, duplicates and concurrency, statuses, underpayment,
 //! renewals, and reconciliation of a lost IPN.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should fail loudly
+
 mod support;
 
 use chrono::{DateTime, Utc};
@@ -29,7 +31,9 @@ async fn the_same_ipn_delivered_twice_and_twenty_times_concurrently_records_one_
     assert_eq!(world.count("SELECT count(*) FROM payment_events").await, 22, "every delivery is kept");
 }
 
-async fn futures_join<F: std::future::Future<Output = reqwest::StatusCode>>(futures: Vec<F>) -> Vec<reqwest::StatusCode> {
+async fn futures_join<F: std::future::Future<Output = reqwest::StatusCode>>(
+    futures: Vec<F>,
+) -> Vec<reqwest::StatusCode> {
     let mut set = Vec::new();
     for future in futures {
         set.push(future);
@@ -79,11 +83,20 @@ async fn a_bad_or_missing_signature_gets_401_and_stores_nothing() {
     assert_eq!(missing.status(), 401);
     let mut forged = signature.clone();
     forged.replace_range(0..2, if signature.starts_with("00") { "11" } else { "00" });
-    let wrong = world.app.http.post(&url).header("x-nowpayments-sig", forged).body(bytes.clone()).send().await.unwrap();
+    let wrong = world
+        .app
+        .http
+        .post(&url)
+        .header("x-nowpayments-sig", forged)
+        .body(bytes.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wrong.status(), 401);
     // A right signature over a tampered body (price changed) is rejected too.
     let tampered = String::from_utf8(bytes).unwrap().replace("\"price_amount\":5", "\"price_amount\":500");
-    let response = world.app.http.post(&url).header("x-nowpayments-sig", signature).body(tampered).send().await.unwrap();
+    let response =
+        world.app.http.post(&url).header("x-nowpayments-sig", signature).body(tampered).send().await.unwrap();
     assert_eq!(response.status(), 401);
     assert_eq!(world.count("SELECT count(*) FROM payment_events").await, 0);
     assert_eq!(world.count("SELECT count(*) FROM payments").await, 0);
@@ -97,7 +110,8 @@ async fn non_final_statuses_are_stored_without_access_and_an_underpaid_finished_
     for status in ["waiting", "confirming", "partially_paid"] {
         assert_eq!(world.ipn(&order, "888", status, "5.00", "0").await.status(), 200);
     }
-    let status: String = sqlx::query_scalar("SELECT status FROM invoices").fetch_one(&world.app.pool).await.unwrap();
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM invoices").fetch_one(&world.app.pool).await.unwrap();
     assert_eq!(status, "partially_paid");
     assert_eq!(world.count("SELECT count(*) FROM subscriptions").await, 0);
 
@@ -129,14 +143,22 @@ async fn non_final_statuses_are_stored_without_access_and_an_underpaid_finished_
     .await;
     assert!(message.text.contains("$3.00"), "{}", message.text);
     assert_eq!(world.count("SELECT count(*) FROM subscriptions").await, 0);
-    assert_eq!(world.count("SELECT count(*) FROM payments WHERE verdict = 'underpaid' AND payout_status = 'on_hold'").await, 1);
+    assert_eq!(
+        world
+            .count("SELECT count(*) FROM payments WHERE verdict = 'underpaid' AND payout_status = 'on_hold'")
+            .await,
+        1
+    );
     assert!(world.telegram.invite_links().is_empty());
 
     // An expired invoice is stored and grants nothing.
     let other = world.buy(9302, 'g').await;
     assert_eq!(world.ipn(&other, "889", "expired", "5.00", "0").await.status(), 200);
-    let status: String =
-        sqlx::query_scalar("SELECT status FROM invoices WHERE id = $1::uuid").bind(&other).fetch_one(&world.app.pool).await.unwrap();
+    let status: String = sqlx::query_scalar("SELECT status FROM invoices WHERE id = $1::uuid")
+        .bind(&other)
+        .fetch_one(&world.app.pool)
+        .await
+        .unwrap();
     assert_eq!(status, "expired");
 }
 
@@ -147,11 +169,13 @@ async fn a_renewal_before_expiry_extends_from_the_old_expiry() {
     let first = world.buy(user, 'g').await;
     world.ipn(&first, "1001", "finished", "5.00", "0.0015").await;
     let expiry = || async {
-        sqlx::query_scalar::<_, DateTime<Utc>>("SELECT expires_at FROM subscriptions WHERE telegram_user_id = $1")
-            .bind(user)
-            .fetch_one(&world.app.pool)
-            .await
-            .unwrap()
+        sqlx::query_scalar::<_, DateTime<Utc>>(
+            "SELECT expires_at FROM subscriptions WHERE telegram_user_id = $1",
+        )
+        .bind(user)
+        .fetch_one(&world.app.pool)
+        .await
+        .unwrap()
     };
     let before = expiry().await;
     let second = world.buy(user, 's').await;
@@ -177,13 +201,13 @@ async fn a_lost_ipn_is_recovered_by_the_reconciliation_job() {
         Some("eth"),
     );
     world.nowpayments.set_payment("4242", finished);
-    sqlx::query("UPDATE invoices SET next_check_at = now() - interval '1 second'").execute(&world.app.pool).await.unwrap();
+    sqlx::query("UPDATE invoices SET next_check_at = now() - interval '1 second'")
+        .execute(&world.app.pool)
+        .await
+        .unwrap();
     let mut conn = world.app.pool.acquire().await.unwrap();
     paygate_jobs::enqueue(&mut conn, &ReconcileInvoices { tick: Utc::now() }).await.unwrap();
-    eventually("the recovered payment", || {
-        (!world.telegram.invite_links().is_empty()).then_some(())
-    })
-    .await;
+    eventually("the recovered payment", || (!world.telegram.invite_links().is_empty()).then_some(())).await;
     assert_eq!(world.count("SELECT count(*) FROM payments WHERE provider_payment_id = '4242'").await, 1);
     assert_eq!(world.count("SELECT count(*) FROM payment_events WHERE source = 'poll'").await, 1);
 }

@@ -1,5 +1,7 @@
 //! The purchase loop end to end: bot update → offer → invoice → signed IPN → one invite, one DM.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should fail loudly
+
 mod support;
 
 use std::time::Duration;
@@ -40,11 +42,12 @@ async fn a_full_purchase_grants_one_invite_and_one_message_with_the_right_expiry
     assert!(urls(&dm.reply_markup).contains(&link.to_owned()), "{:?}", dm.reply_markup);
     assert!(dm.text.contains("Alpha VIP"));
 
-    let expires: DateTime<Utc> = sqlx::query_scalar("SELECT expires_at FROM subscriptions WHERE telegram_user_id = $1")
-        .bind(user)
-        .fetch_one(&world.app.pool)
-        .await
-        .unwrap();
+    let expires: DateTime<Utc> =
+        sqlx::query_scalar("SELECT expires_at FROM subscriptions WHERE telegram_user_id = $1")
+            .bind(user)
+            .fetch_one(&world.app.pool)
+            .await
+            .unwrap();
     let expected = Utc::now() + chrono::Duration::days(30);
     assert!((expires - expected).num_seconds().abs() < 60, "{expires}");
     let (share, fee): (Decimal, Decimal) =
@@ -55,8 +58,12 @@ async fn a_full_purchase_grants_one_invite_and_one_message_with_the_right_expiry
     assert_eq!((share, fee), (Decimal::new(1455, 6), Decimal::new(45, 6)));
 
     // The payer's join request is approved; anyone else using the link is declined.
-    world.telegram.push_update(paygate_test_support::fake_telegram::FakeTelegram::join_request_update(CLOSED, 7777, link));
-    world.telegram.push_update(paygate_test_support::fake_telegram::FakeTelegram::join_request_update(CLOSED, user, link));
+    world.telegram.push_update(paygate_test_support::fake_telegram::FakeTelegram::join_request_update(
+        CLOSED, 7777, link,
+    ));
+    world.telegram.push_update(paygate_test_support::fake_telegram::FakeTelegram::join_request_update(
+        CLOSED, user, link,
+    ));
     eventually("both join requests answered", || {
         (world.telegram.approved().len() + world.telegram.declined().len() == 2).then_some(())
     })
@@ -76,11 +83,12 @@ async fn two_concurrent_subscribers_never_see_each_others_choices() {
     world.press(alice, &format!("pay:{}", world.payload('g')));
     world.press(bob, &format!("pay:{}", world.payload('s')));
     eventually("two invoices", || (world.nowpayments.invoices().len() == 2).then_some(())).await;
-    let rows: Vec<(i64, Decimal, i32)> =
-        sqlx::query_as("SELECT telegram_user_id, price_usd, duration_days FROM invoices ORDER BY telegram_user_id")
-            .fetch_all(&world.app.pool)
-            .await
-            .unwrap();
+    let rows: Vec<(i64, Decimal, i32)> = sqlx::query_as(
+        "SELECT telegram_user_id, price_usd, duration_days FROM invoices ORDER BY telegram_user_id",
+    )
+    .fetch_all(&world.app.pool)
+    .await
+    .unwrap();
     assert_eq!(rows, vec![(alice, Decimal::new(500, 2), 30), (bob, Decimal::new(1250, 2), 90)]);
     let alice_pay = world.messages_to(alice, 2).await.pop().unwrap();
     let bob_pay = world.messages_to(bob, 2).await.pop().unwrap();
@@ -93,7 +101,10 @@ async fn a_channel_that_is_not_ready_and_an_unknown_payload_get_a_clear_message(
     world.say(7001, "/start not-a-payload");
     let reply = world.messages_to(7001, 1).await.pop().unwrap();
     assert!(reply.text.contains("not valid"), "{}", reply.text);
-    sqlx::query("UPDATE channels SET readiness = '{\"ready\": false}'").execute(&world.app.pool).await.unwrap();
+    sqlx::query("UPDATE channels SET readiness = '{\"ready\": false}'")
+        .execute(&world.app.pool)
+        .await
+        .unwrap();
     world.say(7002, &format!("/start {}", world.payload('g')));
     let reply = world.messages_to(7002, 1).await.pop().unwrap();
     assert!(reply.text.contains("not accepting"), "{}", reply.text);
@@ -117,10 +128,14 @@ async fn status_lists_subscriptions_and_a_new_link_revokes_the_old_one() {
     world.press(user, &invite_button);
     eventually("second link", || (world.telegram.invite_links().len() == 2).then_some(())).await;
     eventually("old link revoked", || {
-        world.telegram.calls().iter().any(|(method, params)| {
-            method == "revokeChatInviteLink" && params["invite_link"] == first["invite_link"]
-        })
-        .then_some(())
+        world
+            .telegram
+            .calls()
+            .iter()
+            .any(|(method, params)| {
+                method == "revokeChatInviteLink" && params["invite_link"] == first["invite_link"]
+            })
+            .then_some(())
     })
     .await;
 }

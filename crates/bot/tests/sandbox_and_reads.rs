@@ -1,6 +1,8 @@
 //! The sandbox payment provider end to end, the "payment processing" page, the owner's read API,
 //! one-person invite links, and the Telegram webhook mode.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should fail loudly
+
 mod support;
 
 use paygate_test_support::{TestAppOptions, fake_telegram::FakeTelegram, spawn_app_with};
@@ -8,7 +10,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use support::{CLOSED, OPEN, eventually, urls};
 
-const XMR: &str = "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A";
+const XMR: &str =
+    "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A";
 
 fn body() -> Value {
     json!({
@@ -35,7 +38,8 @@ async fn the_sandbox_checkout_pays_through_the_signed_webhook_and_the_owner_sees
     };
     let app = spawn_app_with(options).await;
     let owner = app.owner_token("sandboxowner").await;
-    let channel: Value = app.send_as(Method::POST, &owner, "/api/v1/channels", Some(&body())).await.json().await.unwrap();
+    let channel: Value =
+        app.send_as(Method::POST, &owner, "/api/v1/channels", Some(&body())).await.json().await.unwrap();
     let id = channel["id"].as_str().unwrap().to_owned();
     app.send_as(Method::POST, &owner, &format!("/api/v1/channels/{id}/check"), None).await;
     tokio::spawn(paygate_bot::run_polling(app.app.clone(), app.shutdown_token()));
@@ -46,7 +50,8 @@ async fn the_sandbox_checkout_pays_through_the_signed_webhook_and_the_owner_sees
     eventually("the offer", || (telegram.messages_to(user).len() == 1).then_some(())).await;
     telegram.push_update(FakeTelegram::callback_update(user, &format!("pay:{payload}"), 1));
     let invoice_message = eventually("the invoice", || telegram.messages_to(user).get(1).cloned()).await;
-    let checkout = urls(&invoice_message.reply_markup).into_iter().find(|u| u.contains("/sandbox/checkout/")).unwrap();
+    let checkout =
+        urls(&invoice_message.reply_markup).into_iter().find(|u| u.contains("/sandbox/checkout/")).unwrap();
     let page = app.http.get(&checkout).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Sandbox") && page.contains("$9.00"), "{page}");
     let invoice_id = checkout.rsplit('/').next().unwrap().to_owned();
@@ -62,11 +67,13 @@ async fn the_sandbox_checkout_pays_through_the_signed_webhook_and_the_owner_sees
     assert_eq!(link["member_limit"], 1);
     assert!(link.get("creates_join_request").is_none_or(|v| v == false));
 
-    let subs: Value = app.get_as(&owner, &format!("/api/v1/channels/{id}/subscriptions")).await.json().await.unwrap();
+    let subs: Value =
+        app.get_as(&owner, &format!("/api/v1/channels/{id}/subscriptions")).await.json().await.unwrap();
     assert_eq!(subs["subscriptions"][0]["telegram_user_id"], user);
     assert_eq!(subs["subscriptions"][0]["username"], "sam");
     assert_eq!(subs["subscriptions"][0]["status"], "active");
-    let payments: Value = app.get_as(&owner, &format!("/api/v1/channels/{id}/payments")).await.json().await.unwrap();
+    let payments: Value =
+        app.get_as(&owner, &format!("/api/v1/channels/{id}/payments")).await.json().await.unwrap();
     let payment = &payments["payments"][0];
     assert_eq!(payment["price_usd"], "9.00");
     assert_eq!(payment["settled_currency"], "eth");
@@ -89,18 +96,35 @@ async fn the_telegram_webhook_needs_the_secret_token() {
     fn webhook_mode(settings: &mut paygate_app::Settings) {
         settings.telegram_webhook_secret = Some("s3cret-token".to_owned().into());
     }
-    let options =
-        TestAppOptions { worker: false, telegram: Some(&telegram), nowpayments: None, settings: Some(webhook_mode) };
+    let options = TestAppOptions {
+        worker: false,
+        telegram: Some(&telegram),
+        nowpayments: None,
+        settings: Some(webhook_mode),
+    };
     let app = spawn_app_with(options).await;
     let update = FakeTelegram::text_message_update(41_001, "wendy", "/help");
     let url = app.url("/webhooks/telegram");
     let without = app.http.post(&url).json(&update).send().await.unwrap();
     assert_eq!(without.status(), 401);
-    let wrong = app.http.post(&url).header("x-telegram-bot-api-secret-token", "nope").json(&update).send().await.unwrap();
+    let wrong = app
+        .http
+        .post(&url)
+        .header("x-telegram-bot-api-secret-token", "nope")
+        .json(&update)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wrong.status(), 401);
     assert!(telegram.messages_to(41_001).is_empty());
-    let right =
-        app.http.post(&url).header("x-telegram-bot-api-secret-token", "s3cret-token").json(&update).send().await.unwrap();
+    let right = app
+        .http
+        .post(&url)
+        .header("x-telegram-bot-api-secret-token", "s3cret-token")
+        .json(&update)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(right.status(), 200);
     let reply = eventually("the help reply", || telegram.messages_to(41_001).pop()).await;
     assert!(reply.text.contains("/status"));

@@ -25,7 +25,11 @@ pub async fn insert(
 }
 
 /// Spends an unexpired, unused token of `purpose`; returns its user, or `None` when it cannot be used.
-pub async fn consume(conn: &mut PgConnection, hash: &[u8], purpose: &str) -> Result<Option<Uuid>, sqlx::Error> {
+pub async fn consume(
+    conn: &mut PgConnection,
+    hash: &[u8],
+    purpose: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar!(
         "UPDATE account_tokens SET used_at = now()
          WHERE token_hash = $1 AND purpose = $2::text::account_token_purpose

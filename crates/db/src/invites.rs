@@ -54,7 +54,11 @@ pub async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<Option<InviteRow>
     .await
 }
 
-pub async fn by_link(conn: &mut PgConnection, chat_id: i64, link: &str) -> Result<Option<InviteRow>, sqlx::Error> {
+pub async fn by_link(
+    conn: &mut PgConnection,
+    chat_id: i64,
+    link: &str,
+) -> Result<Option<InviteRow>, sqlx::Error> {
     sqlx::query_as!(
         InviteRow,
         "SELECT id, subscription_id, payment_id, chat_id, telegram_user_id, mode, status, invite_link, expires_at
@@ -67,7 +71,10 @@ pub async fn by_link(conn: &mut PgConnection, chat_id: i64, link: &str) -> Resul
 }
 
 /// Issued links of a subscription that are still usable (for revocation on re-issue).
-pub async fn open_for_subscription(conn: &mut PgConnection, subscription_id: Uuid) -> Result<Vec<InviteRow>, sqlx::Error> {
+pub async fn open_for_subscription(
+    conn: &mut PgConnection,
+    subscription_id: Uuid,
+) -> Result<Vec<InviteRow>, sqlx::Error> {
     sqlx::query_as!(
         InviteRow,
         "SELECT id, subscription_id, payment_id, chat_id, telegram_user_id, mode, status, invite_link, expires_at
@@ -78,7 +85,12 @@ pub async fn open_for_subscription(conn: &mut PgConnection, subscription_id: Uui
     .await
 }
 
-pub async fn set_issued(conn: &mut PgConnection, id: Uuid, link: &str, expires_at: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn set_issued(
+    conn: &mut PgConnection,
+    id: Uuid,
+    link: &str,
+    expires_at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE invites SET status = 'issued', invite_link = $2, expires_at = $3, updated_at = now() WHERE id = $1",
         id,

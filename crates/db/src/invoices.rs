@@ -56,7 +56,12 @@ pub async fn insert(conn: &mut PgConnection, new: &NewInvoice<'_>) -> Result<(),
     .map(|_| ())
 }
 
-pub async fn set_provider_invoice(conn: &mut PgConnection, id: Uuid, provider_id: &str, url: &str) -> Result<(), sqlx::Error> {
+pub async fn set_provider_invoice(
+    conn: &mut PgConnection,
+    id: Uuid,
+    provider_id: &str,
+    url: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE invoices SET provider_invoice_id = $2, invoice_url = $3, status = 'waiting', updated_at = now() WHERE id = $1",
         id,
@@ -116,10 +121,14 @@ pub async fn set_status(
 
 /// Marks a final outcome decided by Paygate (`finished`, `underpaid`) and stops reconciliation.
 pub async fn finalize(conn: &mut PgConnection, id: Uuid, status: &str) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE invoices SET status = $2, next_check_at = NULL, updated_at = now() WHERE id = $1", id, status)
-        .execute(conn)
-        .await
-        .map(|_| ())
+    sqlx::query!(
+        "UPDATE invoices SET status = $2, next_check_at = NULL, updated_at = now() WHERE id = $1",
+        id,
+        status
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
 
 /// Invoices whose provider status must be polled now (a lost IPN must not lose a payment).
@@ -133,7 +142,11 @@ pub async fn due_for_check(conn: &mut PgConnection, limit: i64) -> Result<Vec<Uu
 }
 
 /// Schedules the next poll, or stops polling when `next` is `None`.
-pub async fn schedule_check(conn: &mut PgConnection, id: Uuid, next: Option<DateTime<Utc>>) -> Result<(), sqlx::Error> {
+pub async fn schedule_check(
+    conn: &mut PgConnection,
+    id: Uuid,
+    next: Option<DateTime<Utc>>,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE invoices SET next_check_at = $2, check_attempts = check_attempts + 1, updated_at = now() WHERE id = $1",
         id,

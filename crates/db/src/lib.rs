@@ -2,18 +2,18 @@
 
 pub mod account_tokens;
 pub mod audit;
+pub mod channels;
 pub mod invites;
 pub mod invoices;
 pub mod offers;
 pub mod payments;
-pub mod channels;
 pub mod payout_pairs;
 pub mod rate_limits;
 pub mod sandbox_mails;
 pub mod sessions;
-pub mod telegram_pacing;
 pub mod subscribers;
 pub mod subscriptions;
+pub mod telegram_pacing;
 pub mod users;
 
 use std::time::Duration;
@@ -58,7 +58,8 @@ pub async fn ping(pool: &PgPool) -> Result<(), sqlx::Error> {
 pub fn is_unique_violation(error: &sqlx::Error, constraint: Option<&str>) -> bool {
     match error {
         sqlx::Error::Database(db) => {
-            db.code().as_deref() == Some("23505") && constraint.is_none_or(|name| db.constraint() == Some(name))
+            db.code().as_deref() == Some("23505")
+                && constraint.is_none_or(|name| db.constraint() == Some(name))
         }
         _ => false,
     }

@@ -31,9 +31,11 @@ pub async fn clear(conn: &mut PgConnection, bucket: &str) -> Result<(), sqlx::Er
 
 /// Deletes events older than any window (housekeeping).
 pub async fn purge_older_than(conn: &mut PgConnection, secs: f64) -> Result<u64, sqlx::Error> {
-    let done =
-        sqlx::query!("DELETE FROM rate_limit_events WHERE created_at < now() - make_interval(secs => $1)", secs)
-            .execute(conn)
-            .await?;
+    let done = sqlx::query!(
+        "DELETE FROM rate_limit_events WHERE created_at < now() - make_interval(secs => $1)",
+        secs
+    )
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected())
 }

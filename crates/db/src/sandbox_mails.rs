@@ -12,7 +12,12 @@ pub struct SandboxMailRow {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn insert(conn: &mut PgConnection, to: &str, subject: &str, body: &str) -> Result<i64, sqlx::Error> {
+pub async fn insert(
+    conn: &mut PgConnection,
+    to: &str,
+    subject: &str,
+    body: &str,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!(
         "INSERT INTO sandbox_mails (to_address, subject, body) VALUES ($1, $2, $3) RETURNING id",
         to,

@@ -5,14 +5,18 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 pub async fn create(conn: &mut PgConnection, id: Uuid, user_id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query!("INSERT INTO sessions (id, user_id) VALUES ($1, $2)", id, user_id).execute(conn).await.map(|_| ())
+    sqlx::query!("INSERT INTO sessions (id, user_id) VALUES ($1, $2)", id, user_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 /// True when the session exists and is not revoked.
 pub async fn is_active(conn: &mut PgConnection, id: Uuid) -> Result<bool, sqlx::Error> {
-    let found = sqlx::query_scalar!(r#"SELECT true AS "ok!" FROM sessions WHERE id = $1 AND revoked_at IS NULL"#, id)
-        .fetch_optional(conn)
-        .await?;
+    let found =
+        sqlx::query_scalar!(r#"SELECT true AS "ok!" FROM sessions WHERE id = $1 AND revoked_at IS NULL"#, id)
+            .fetch_optional(conn)
+            .await?;
     Ok(found.is_some())
 }
 

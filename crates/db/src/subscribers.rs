@@ -3,7 +3,12 @@
 use sqlx::PgConnection;
 
 /// Records (or refreshes) a subscriber seen by the bot.
-pub async fn upsert(conn: &mut PgConnection, id: i64, username: Option<&str>, first_name: &str) -> Result<(), sqlx::Error> {
+pub async fn upsert(
+    conn: &mut PgConnection,
+    id: i64,
+    username: Option<&str>,
+    first_name: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO subscribers (telegram_user_id, username, first_name) VALUES ($1, $2, $3)
          ON CONFLICT (telegram_user_id) DO UPDATE
@@ -25,10 +30,16 @@ pub async fn username(conn: &mut PgConnection, id: i64) -> Result<Option<String>
 }
 
 pub async fn dialogue(conn: &mut PgConnection, id: i64) -> Result<Option<serde_json::Value>, sqlx::Error> {
-    sqlx::query_scalar!("SELECT state FROM bot_dialogues WHERE telegram_user_id = $1", id).fetch_optional(conn).await
+    sqlx::query_scalar!("SELECT state FROM bot_dialogues WHERE telegram_user_id = $1", id)
+        .fetch_optional(conn)
+        .await
 }
 
-pub async fn set_dialogue(conn: &mut PgConnection, id: i64, state: &serde_json::Value) -> Result<(), sqlx::Error> {
+pub async fn set_dialogue(
+    conn: &mut PgConnection,
+    id: i64,
+    state: &serde_json::Value,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO bot_dialogues (telegram_user_id, state) VALUES ($1, $2)
          ON CONFLICT (telegram_user_id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()",

@@ -17,7 +17,11 @@ pub struct SubscriptionRow {
 }
 
 /// Locks the subscriber's subscription to a channel, if any.
-pub async fn lock(conn: &mut PgConnection, channel_id: Uuid, user: i64) -> Result<Option<SubscriptionRow>, sqlx::Error> {
+pub async fn lock(
+    conn: &mut PgConnection,
+    channel_id: Uuid,
+    user: i64,
+) -> Result<Option<SubscriptionRow>, sqlx::Error> {
     sqlx::query_as!(
         SubscriptionRow,
         "SELECT id, channel_id, telegram_user_id, status, tier_level, expires_at, removal_error, created_at
@@ -66,7 +70,10 @@ pub async fn activate(
 }
 
 /// The subscriber's subscriptions (any status) with their channel titles.
-pub async fn for_subscriber(conn: &mut PgConnection, user: i64) -> Result<Vec<(SubscriptionRow, String)>, sqlx::Error> {
+pub async fn for_subscriber(
+    conn: &mut PgConnection,
+    user: i64,
+) -> Result<Vec<(SubscriptionRow, String)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT s.id, s.channel_id, s.telegram_user_id, s.status, s.tier_level, s.expires_at, s.removal_error, s.created_at,
                   c.closed_channel_title AS title
@@ -117,7 +124,11 @@ pub async fn for_channel(
 }
 
 /// Active subscriptions that expired by `now` (index-backed, oldest first).
-pub async fn expired_active(conn: &mut PgConnection, now: DateTime<Utc>, limit: i64) -> Result<Vec<(Uuid, DateTime<Utc>)>, sqlx::Error> {
+pub async fn expired_active(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<(Uuid, DateTime<Utc>)>, sqlx::Error> {
     let rows = sqlx::query!(
         "SELECT id, expires_at FROM subscriptions
          WHERE status = 'active' AND expires_at <= $1 AND removal_enqueued_for IS DISTINCT FROM expires_at
@@ -152,7 +163,12 @@ pub async fn due_reminders(
 }
 
 /// Notes that the `days`-before reminder for expiry `for_expiry` was sent.
-pub async fn mark_reminded(conn: &mut PgConnection, id: Uuid, days: i32, for_expiry: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn mark_reminded(
+    conn: &mut PgConnection,
+    id: Uuid,
+    days: i32,
+    for_expiry: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE subscriptions SET
            reminded_3d_for = CASE WHEN $2 >= 3 THEN $3 ELSE reminded_3d_for END,
@@ -169,7 +185,11 @@ pub async fn mark_reminded(conn: &mut PgConnection, id: Uuid, days: i32, for_exp
 }
 
 /// Notes that the removal job for this expiry was enqueued.
-pub async fn mark_removal_enqueued(conn: &mut PgConnection, id: Uuid, for_expiry: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn mark_removal_enqueued(
+    conn: &mut PgConnection,
+    id: Uuid,
+    for_expiry: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query!("UPDATE subscriptions SET removal_enqueued_for = $2 WHERE id = $1", id, for_expiry)
         .execute(conn)
         .await
@@ -177,7 +197,11 @@ pub async fn mark_removal_enqueued(conn: &mut PgConnection, id: Uuid, for_expiry
 }
 
 /// Marks a subscription removed, only if it is still the expiry that was processed.
-pub async fn mark_expired(conn: &mut PgConnection, id: Uuid, expires_at: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+pub async fn mark_expired(
+    conn: &mut PgConnection,
+    id: Uuid,
+    expires_at: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
         "UPDATE subscriptions SET status = 'expired', removed_at = now(), removal_error = NULL, updated_at = now()
          WHERE id = $1 AND status = 'active' AND expires_at = $2",

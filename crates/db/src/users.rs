@@ -86,5 +86,7 @@ pub async fn mark_email_verified(conn: &mut PgConnection, id: Uuid) -> Result<()
 
 /// Locks the account row so concurrent requests of one owner serialise (e.g. the channel limit).
 pub async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<Option<i32>, sqlx::Error> {
-    sqlx::query_scalar!("SELECT max_channels FROM users WHERE id = $1 FOR UPDATE", id).fetch_optional(conn).await
+    sqlx::query_scalar!("SELECT max_channels FROM users WHERE id = $1 FOR UPDATE", id)
+        .fetch_optional(conn)
+        .await
 }

@@ -34,14 +34,17 @@ pub fn check_amount(price_usd: Decimal, update: &PaymentUpdate, tolerance_percen
             let paid = paid.round_dp_with_strategy(2, RoundingStrategy::ToZero);
             AmountVerdict::Underpaid { paid_usd: paid, shortfall_usd: price_usd - paid }
         }
-        paid => AmountVerdict::Accepted { paid_usd: paid.map(|p| p.round_dp_with_strategy(2, RoundingStrategy::ToZero)) },
+        paid => AmountVerdict::Accepted {
+            paid_usd: paid.map(|p| p.round_dp_with_strategy(2, RoundingStrategy::ToZero)),
+        },
     }
 }
 
 /// Splits what the provider settled into the platform fee and the owner's share. The fee is rounded
 /// down, so `fee + share == settled` exactly and the owner never loses a fraction to rounding.
 pub fn split_fee(settled: Decimal, fee_percent: Decimal) -> (Decimal, Decimal) {
-    let fee = (settled * fee_percent / Decimal::ONE_HUNDRED).round_dp_with_strategy(CRYPTO_SCALE, RoundingStrategy::ToZero);
+    let fee = (settled * fee_percent / Decimal::ONE_HUNDRED)
+        .round_dp_with_strategy(CRYPTO_SCALE, RoundingStrategy::ToZero);
     (fee, settled - fee)
 }
 
@@ -80,19 +83,23 @@ mod tests {
     #[test]
     fn payments_within_the_tolerance_are_accepted_and_below_it_underpaid() {
         let tol = DEFAULT_TOLERANCE_PERCENT;
-        assert_eq!(check_amount(dec!(10.00), &update(Some(dec!(9.80)), None, None), tol), AmountVerdict::Accepted {
-            paid_usd: Some(dec!(9.80))
-        });
-        assert_eq!(check_amount(dec!(10.00), &update(Some(dec!(9.79)), None, None), tol), AmountVerdict::Underpaid {
-            paid_usd: dec!(9.79),
-            shortfall_usd: dec!(0.21)
-        });
+        assert_eq!(
+            check_amount(dec!(10.00), &update(Some(dec!(9.80)), None, None), tol),
+            AmountVerdict::Accepted { paid_usd: Some(dec!(9.80)) }
+        );
+        assert_eq!(
+            check_amount(dec!(10.00), &update(Some(dec!(9.79)), None, None), tol),
+            AmountVerdict::Underpaid { paid_usd: dec!(9.79), shortfall_usd: dec!(0.21) }
+        );
         // Without a fiat value the crypto ratio decides: half of what was asked is underpaid.
         assert!(matches!(
             check_amount(dec!(10.00), &update(None, Some(dec!(0.5)), Some(dec!(1.0))), tol),
             AmountVerdict::Underpaid { .. }
         ));
-        assert!(matches!(check_amount(dec!(10.00), &update(None, None, None), tol), AmountVerdict::Accepted { .. }));
+        assert!(matches!(
+            check_amount(dec!(10.00), &update(None, None, None), tol),
+            AmountVerdict::Accepted { .. }
+        ));
     }
 
     #[test]

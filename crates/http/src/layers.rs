@@ -6,6 +6,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use axum::http::{HeaderValue, header};
 use axum::{
     Router,
     extract::{MatchedPath, Request, State},
@@ -15,11 +16,10 @@ use axum::{
 };
 use governor::{DefaultKeyedRateLimiter, Quota, clock::Clock};
 use tower::ServiceBuilder;
-use axum::http::{HeaderValue, header};
 use tower_http::{
     limit::RequestBodyLimitLayer,
-    set_header::SetResponseHeaderLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
 
@@ -45,10 +45,22 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'u
 /// Security headers on every response; HSTS only when the public URL is https.
 fn security_headers(router: Router, https: bool) -> Router {
     let router = router
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)));
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ));
     if https {
         router.layer(SetResponseHeaderLayer::if_not_present(
             header::STRICT_TRANSPORT_SECURITY,
@@ -73,13 +85,16 @@ pub fn apply(router: Router, state: crate::HttpState) -> Router {
         .on_request(())
         .on_response(log_response);
     let router = security_headers(router, https);
-    router.layer(middleware::from_fn(record_metrics)).layer(middleware::from_fn_with_state(state, limit_per_ip)).layer(
-        ServiceBuilder::new()
-            .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-            .layer(trace)
-            .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-            .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
-    )
+    router
+        .layer(middleware::from_fn(record_metrics))
+        .layer(middleware::from_fn_with_state(state, limit_per_ip))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(trace)
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
+        )
 }
 
 fn log_response<B>(response: &axum::http::Response<B>, latency: Duration, _span: &tracing::Span) {

@@ -31,7 +31,12 @@ pub struct HttpState {
 
 impl HttpState {
     pub fn new(app: App, sandbox: Option<Arc<paygate_sandbox::SandboxPayments>>) -> Self {
-        Self { app, metrics: metrics_recorder::install(), ip_limiter: Arc::new(layers::default_ip_limiter()), sandbox }
+        Self {
+            app,
+            metrics: metrics_recorder::install(),
+            ip_limiter: Arc::new(layers::default_ip_limiter()),
+            sandbox,
+        }
     }
 }
 

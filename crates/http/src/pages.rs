@@ -23,13 +23,18 @@ const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:36rem;margi
     button{font-size:1rem;padding:.6rem 1rem;margin:.3rem .3rem 0 0;border-radius:6px;border:1px solid #888;cursor:pointer}";
 
 /// `GET /pay/{invoice}`: where the provider sends the payer back; shows the status, refreshing itself.
-pub async fn payment_page(State(state): State<HttpState>, ApiPath(id): ApiPath<Uuid>) -> Result<Html<String>, ApiError> {
+pub async fn payment_page(
+    State(state): State<HttpState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Html<String>, ApiError> {
     let status = paygate_app::invoicing::status(&state.app, id).await?;
     let message = match status.as_str() {
         "finished" => "✅ Payment received. Your invite is on its way in Telegram.",
         "underpaid" => "⚠️ The payment arrived short. Check the bot for details.",
         "expired" | "failed" | "refunded" => "This invoice is closed. Start again from the bot.",
-        _ => "⏳ Payment processing… this page refreshes by itself. You can close it: the bot will message you.",
+        _ => {
+            "⏳ Payment processing… this page refreshes by itself. You can close it: the bot will message you."
+        }
     };
     let refresh = if matches!(status.as_str(), "finished" | "underpaid" | "expired" | "failed" | "refunded") {
         ""
@@ -53,14 +58,20 @@ pub async fn payment_status(
 }
 
 /// `GET /sandbox/checkout/{invoice}`: the sandbox provider's hosted page (404 unless the sandbox runs).
-pub async fn checkout_page(State(state): State<HttpState>, ApiPath(id): ApiPath<Uuid>) -> Result<Response, ApiError> {
+pub async fn checkout_page(
+    State(state): State<HttpState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Response, ApiError> {
     if state.sandbox.is_none() {
         return Err(AppError::NotFound.into());
     }
     let mut conn = state.app.pool.acquire().await.map_err(AppError::from)?;
-    let invoice = paygate_db::invoices::get(&mut conn, id).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?;
+    let invoice =
+        paygate_db::invoices::get(&mut conn, id).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?;
     let form = |action: &str, label: &str| {
-        format!("<form method=\"post\" action=\"/sandbox/checkout/{id}/{action}\" style=\"display:inline\"><button>{label}</button></form>")
+        format!(
+            "<form method=\"post\" action=\"/sandbox/checkout/{id}/{action}\" style=\"display:inline\"><button>{label}</button></form>"
+        )
     };
     Ok(Html(format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sandbox checkout</title><style>{STYLE}</style></head><body>\

@@ -12,7 +12,11 @@ use crate::{HttpState, api::error::ApiError};
 
 /// `POST /webhooks/nowpayments`: 401 and no change when the signature is missing or wrong; 200 once
 /// the notification is stored (repeats and out-of-order deliveries are harmless).
-pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Result<StatusCode, ApiError> {
+pub async fn nowpayments(
+    State(state): State<HttpState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
     let signature = headers.get(paygate_nowpayments::IPN_SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
     let update = match paygate_nowpayments::verify_ipn(&state.app.settings.ipn_secret, &body, signature) {
         Ok(update) => update,
@@ -30,7 +34,11 @@ pub async fn nowpayments(State(state): State<HttpState>, headers: HeaderMap, bod
 
 /// `POST /webhooks/telegram` (webhook mode): only Telegram knows the secret token; the update is
 /// handled before answering, so a crash makes Telegram deliver it again.
-pub async fn telegram(State(state): State<HttpState>, headers: HeaderMap, body: Bytes) -> Result<StatusCode, ApiError> {
+pub async fn telegram(
+    State(state): State<HttpState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
     let Some(expected) = &state.app.settings.telegram_webhook_secret else {
         return Err(paygate_app::AppError::NotFound.into());
     };

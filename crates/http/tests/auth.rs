@@ -1,5 +1,7 @@
 //! Accounts over the real HTTP API: sign-up, login, refresh rotation and reuse, logout, rate limits.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should fail loudly
+
 use paygate_test_support::{TEST_JWT_SECRET, spawn_app, spawn_app_with_worker};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -29,12 +31,17 @@ async fn signup_returns_the_user_and_a_token_pair_and_me_answers_with_it() {
 #[tokio::test]
 async fn signup_rejects_each_bad_field_with_its_path() {
     let app = spawn_app().await;
-    let response =
-        app.post("/api/v1/auth/signup", &json!({"username": "a!", "email": "not-an-email", "password": "password123"})).await;
+    let response = app
+        .post(
+            "/api/v1/auth/signup",
+            &json!({"username": "a!", "email": "not-an-email", "password": "password123"}),
+        )
+        .await;
     assert_eq!(response.status(), 422);
     let error = error_of(response).await;
     assert_eq!(error["code"], "validation_failed");
-    let fields: Vec<&str> = error["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> =
+        error["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["username", "email", "password"]);
     let missing = app.post("/api/v1/auth/signup", &json!({"username": "bob"})).await;
     assert_eq!(missing.status(), 422);
@@ -45,12 +52,19 @@ async fn signup_rejects_each_bad_field_with_its_path() {
 async fn usernames_and_emails_are_unique_case_insensitively() {
     let app = spawn_app().await;
     app.signup("carol").await;
-    let same_name =
-        app.post("/api/v1/auth/signup", &json!({"username": "CAROL", "email": "x@example.org", "password": "correct-horse-9"})).await;
+    let same_name = app
+        .post(
+            "/api/v1/auth/signup",
+            &json!({"username": "CAROL", "email": "x@example.org", "password": "correct-horse-9"}),
+        )
+        .await;
     assert_eq!(same_name.status(), 409);
     assert_eq!(error_of(same_name).await["code"], "username_taken");
     let same_mail = app
-        .post("/api/v1/auth/signup", &json!({"username": "carol2", "email": "Carol@Example.org", "password": "correct-horse-9"}))
+        .post(
+            "/api/v1/auth/signup",
+            &json!({"username": "carol2", "email": "Carol@Example.org", "password": "correct-horse-9"}),
+        )
         .await;
     assert_eq!(same_mail.status(), 409);
     assert_eq!(error_of(same_mail).await["code"], "email_taken");
@@ -76,7 +90,8 @@ async fn refresh_rotates_and_a_reused_refresh_token_revokes_the_whole_family() {
     let app = spawn_app().await;
     let session = app.signup("erin").await;
     let first = session["refresh_token"].as_str().unwrap().to_owned();
-    let rotated: Value = app.post("/api/v1/auth/refresh", &json!({"refresh_token": first})).await.json().await.unwrap();
+    let rotated: Value =
+        app.post("/api/v1/auth/refresh", &json!({"refresh_token": first})).await.json().await.unwrap();
     let second = rotated["refresh_token"].as_str().unwrap().to_owned();
     assert_ne!(first, second);
     let access = rotated["access_token"].as_str().unwrap().to_owned();
@@ -90,10 +105,13 @@ async fn refresh_rotates_and_a_reused_refresh_token_revokes_the_whole_family() {
     assert_eq!(app.get_as(&access, "/api/v1/auth/me").await.status(), 401);
 
     let audit: Value = {
-        let token = login(&app, "erin", "correct-horse-9").await.json::<Value>().await.unwrap()["access_token"].clone();
+        let token =
+            login(&app, "erin", "correct-horse-9").await.json::<Value>().await.unwrap()["access_token"]
+                .clone();
         app.get_as(token.as_str().unwrap(), "/api/v1/audit").await.json().await.unwrap()
     };
-    let actions: Vec<&str> = audit["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> =
+        audit["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert!(actions.contains(&"account.refresh_token_reused"), "{actions:?}");
 }
 
@@ -116,7 +134,8 @@ async fn missing_malformed_and_expired_access_tokens_get_401() {
     assert_eq!(app.get_as("garbage", "/api/v1/auth/me").await.status(), 401);
 
     // A token signed with the right key for a real session, expired a minute ago.
-    let user = paygate_domain::ids::UserId::from_uuid(session["user"]["id"].as_str().unwrap().parse().unwrap());
+    let user =
+        paygate_domain::ids::UserId::from_uuid(session["user"]["id"].as_str().unwrap().parse().unwrap());
     let claims = jsonwebtoken::decode::<paygate_app::auth::AccessClaims>(
         session["access_token"].as_str().unwrap(),
         &jsonwebtoken::DecodingKey::from_secret(TEST_JWT_SECRET.as_bytes()),
@@ -126,7 +145,8 @@ async fn missing_malformed_and_expired_access_tokens_get_401() {
     .claims;
     let settings = paygate_app::Settings::new("http://x".parse().unwrap(), TEST_JWT_SECRET.to_owned().into());
     let past = chrono::Utc::now() - chrono::Duration::minutes(16);
-    let (expired, _) = paygate_app::auth::issue_access_token(&settings, user, claims.sid, claims.role(), past).unwrap();
+    let (expired, _) =
+        paygate_app::auth::issue_access_token(&settings, user, claims.sid, claims.role(), past).unwrap();
     let response = app.get_as(&expired, "/api/v1/auth/me").await;
     assert_eq!(response.status(), 401);
     assert_eq!(error_of(response).await["code"], "token_expired");
@@ -165,7 +185,10 @@ async fn signup_is_limited_to_five_per_ip_per_hour() {
         app.signup(&format!("user{n}")).await;
     }
     let sixth = app
-        .post("/api/v1/auth/signup", &json!({"username": "user6", "email": "u6@example.org", "password": "correct-horse-9"}))
+        .post(
+            "/api/v1/auth/signup",
+            &json!({"username": "user6", "email": "u6@example.org", "password": "correct-horse-9"}),
+        )
         .await;
     assert_eq!(sixth.status(), 429);
     assert!(sixth.headers().contains_key("retry-after"));
@@ -220,14 +243,19 @@ async fn password_reset_answers_alike_for_unknown_accounts_and_ends_every_sessio
     assert_eq!(unknown.text().await.unwrap(), known.text().await.unwrap());
 
     let token = mail_token(&app, "Reset").await;
-    let weak = app.post("/api/v1/auth/reset-password", &json!({"token": token, "new_password": "short"})).await;
+    let weak =
+        app.post("/api/v1/auth/reset-password", &json!({"token": token, "new_password": "short"})).await;
     assert_eq!(weak.status(), 422);
-    let reset = app.post("/api/v1/auth/reset-password", &json!({"token": token, "new_password": "brand-new-horse-7"})).await;
+    let reset = app
+        .post("/api/v1/auth/reset-password", &json!({"token": token, "new_password": "brand-new-horse-7"}))
+        .await;
     assert_eq!(reset.status(), 204);
     assert_eq!(app.get_as(session["access_token"].as_str().unwrap(), "/api/v1/auth/me").await.status(), 401);
     assert_eq!(login(&app, "liam", "correct-horse-9").await.status(), 401);
     assert_eq!(login(&app, "liam", "brand-new-horse-7").await.status(), 200);
-    let reused = app.post("/api/v1/auth/reset-password", &json!({"token": token, "new_password": "another-horse-8"})).await;
+    let reused = app
+        .post("/api/v1/auth/reset-password", &json!({"token": token, "new_password": "another-horse-8"}))
+        .await;
     assert_eq!(reused.status(), 422);
 }
 
@@ -242,7 +270,10 @@ async fn change_password_needs_the_current_one_and_keeps_only_this_session() {
     assert_eq!(wrong.status(), 422);
     assert_eq!(error_of(wrong).await["fields"][0]["field"], "current_password");
     let body = json!({"current_password": "correct-horse-9", "new_password": "brand-new-horse-7"});
-    assert_eq!(app.send_as(Method::POST, token, "/api/v1/auth/change-password", Some(&body)).await.status(), 204);
+    assert_eq!(
+        app.send_as(Method::POST, token, "/api/v1/auth/change-password", Some(&body)).await.status(),
+        204
+    );
     assert_eq!(app.get_as(token, "/api/v1/auth/me").await.status(), 200);
     assert_eq!(app.get_as(second["access_token"].as_str().unwrap(), "/api/v1/auth/me").await.status(), 401);
 }
@@ -254,7 +285,8 @@ async fn the_audit_log_shows_only_the_callers_own_entries() {
     let _ = login(&app, "nina", "wrong-horse-99").await;
     let omar = app.owner_token("omar").await;
     let page: Value = app.get_as(&nina, "/api/v1/audit").await.json().await.unwrap();
-    let actions: Vec<&str> = page["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> =
+        page["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["account.login_failed", "account.signup"]);
     let page: Value = app.get_as(&omar, "/api/v1/audit").await.json().await.unwrap();
     assert_eq!(page["entries"].as_array().unwrap().len(), 1);

@@ -1,5 +1,7 @@
 //! Health, readiness and metrics endpoints of the real app.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should fail loudly
+
 use paygate_test_support::spawn_app;
 
 #[tokio::test]

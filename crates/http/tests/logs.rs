@@ -1,5 +1,7 @@
 //! No secret reaches the logs: passwords, access and refresh tokens, one-time mail tokens.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should fail loudly
+
 use std::{
     io::Write,
     sync::{Arc, Mutex},
@@ -41,7 +43,10 @@ async fn account_flows_never_log_passwords_or_tokens() {
     let app = spawn_app_with_worker().await;
     let password = "Sup3r-Secret-Horse!";
     let signup: Value = app
-        .post("/api/v1/auth/signup", &json!({"username": "quinn", "email": "quinn@example.org", "password": password}))
+        .post(
+            "/api/v1/auth/signup",
+            &json!({"username": "quinn", "email": "quinn@example.org", "password": password}),
+        )
         .await
         .json()
         .await
@@ -49,21 +54,26 @@ async fn account_flows_never_log_passwords_or_tokens() {
     let wrong = "Wr0ng-Secret-Horse!";
     app.post("/api/v1/auth/login", &json!({"login": "quinn", "password": wrong})).await;
     let refresh = signup["refresh_token"].as_str().unwrap();
-    let rotated: Value = app.post("/api/v1/auth/refresh", &json!({"refresh_token": refresh})).await.json().await.unwrap();
+    let rotated: Value =
+        app.post("/api/v1/auth/refresh", &json!({"refresh_token": refresh})).await.json().await.unwrap();
     let access = rotated["access_token"].as_str().unwrap();
     app.get_as(access, "/api/v1/auth/me").await;
     app.post("/api/v1/auth/forgot-password", &json!({"login": "quinn"})).await;
     let mut reset_token = None;
     for _ in 0..100 {
-        if let Some((_, _, body)) = app.sandbox_mails().await.into_iter().find(|(_, s, _)| s.contains("Reset")) {
-            reset_token = body.split("token=").nth(1).map(|t| t.split_whitespace().next().unwrap_or("").to_owned());
+        if let Some((_, _, body)) =
+            app.sandbox_mails().await.into_iter().find(|(_, s, _)| s.contains("Reset"))
+        {
+            reset_token =
+                body.split("token=").nth(1).map(|t| t.split_whitespace().next().unwrap_or("").to_owned());
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     let reset_token = reset_token.expect("reset mail");
     let new_password = "N3w-Secret-Horse!";
-    app.post("/api/v1/auth/reset-password", &json!({"token": reset_token, "new_password": new_password})).await;
+    app.post("/api/v1/auth/reset-password", &json!({"token": reset_token, "new_password": new_password}))
+        .await;
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("request served"), "logging was captured");

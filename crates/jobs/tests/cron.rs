@@ -1,5 +1,7 @@
 //! Cron against a real PostgreSQL: one run per tick across instances, catch-up after downtime.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should fail loudly
+
 use std::time::Duration;
 
 use async_trait::async_trait;

@@ -1,5 +1,7 @@
 //! The job queue against a real PostgreSQL: transactional enqueue, exactly-once, retries, needs-attention.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should fail loudly
+
 use std::{
     sync::{
         Arc,

@@ -43,12 +43,16 @@ mod tests {
         let pool = fresh_database().await;
         let mailer = SandboxMailer::new(pool.clone());
         for n in 0..2 {
-            let mail = Mail { to: format!("o{n}@example.org"), subject: format!("s{n}"), body: format!("b{n}") };
+            let mail =
+                Mail { to: format!("o{n}@example.org"), subject: format!("s{n}"), body: format!("b{n}") };
             mailer.send(&mail).await.unwrap();
         }
         let mut conn = pool.acquire().await.unwrap();
         let kept = paygate_db::sandbox_mails::latest(&mut conn, 10).await.unwrap();
-        assert_eq!(kept.iter().map(|m| m.to_address.as_str()).collect::<Vec<_>>(), ["o1@example.org", "o0@example.org"]);
+        assert_eq!(
+            kept.iter().map(|m| m.to_address.as_str()).collect::<Vec<_>>(),
+            ["o1@example.org", "o0@example.org"]
+        );
         assert_eq!(kept[0].body, "b1");
         assert!(!mailer.is_live());
     }

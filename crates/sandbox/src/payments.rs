@@ -61,12 +61,13 @@ impl SandboxPayments {
                 .await
                 .map_err(unavailable)?;
         let price = price.ok_or(GatewayError::NotFound)?;
-        let payment_id: i64 =
-            sqlx::query_scalar("INSERT INTO sandbox_payments (invoice_id, body) VALUES ($1, '{}') RETURNING id")
-                .bind(invoice_id)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(unavailable)?;
+        let payment_id: i64 = sqlx::query_scalar(
+            "INSERT INTO sandbox_payments (invoice_id, body) VALUES ($1, '{}') RETURNING id",
+        )
+        .bind(invoice_id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(unavailable)?;
         let (status, paid_fraction) = match action {
             CheckoutAction::PayInFull => ("finished", Decimal::ONE),
             CheckoutAction::Underpay => ("finished", Decimal::new(5, 1)),
@@ -102,12 +103,21 @@ impl SandboxPayments {
 }
 
 /// A notification shaped like NOWPayments' (every field, JSON numbers).
-fn ipn_body(invoice_id: Uuid, payment_id: i64, status: &str, price: Decimal, paid_fraction: Decimal) -> Value {
+fn ipn_body(
+    invoice_id: Uuid,
+    payment_id: i64,
+    status: &str,
+    price: Decimal,
+    paid_fraction: Decimal,
+) -> Value {
     let eth = |usd: Decimal| (usd / ETH_USD).round_dp_with_strategy(18, RoundingStrategy::ToZero);
     let pay_amount = eth(price);
     let paid_usd = (price * paid_fraction).round_dp(2);
-    let outcome = (eth(paid_usd) * (Decimal::ONE - PROVIDER_FEE)).round_dp_with_strategy(18, RoundingStrategy::ToZero);
-    let number = |d: Decimal| Value::Number(serde_json::Number::from_str(&d.normalize().to_string()).unwrap_or(0.into()));
+    let outcome =
+        (eth(paid_usd) * (Decimal::ONE - PROVIDER_FEE)).round_dp_with_strategy(18, RoundingStrategy::ToZero);
+    let number = |d: Decimal| {
+        Value::Number(serde_json::Number::from_str(&d.normalize().to_string()).unwrap_or(0.into()))
+    };
     json!({
         "payment_id": payment_id,
         "invoice_id": invoice_id.as_u128() as u64 & 0xFFFF_FFFF,
@@ -134,7 +144,9 @@ fn ipn_body(invoice_id: Uuid, payment_id: i64, status: &str, price: Decimal, pai
 
 fn decimal(value: &Value) -> Option<Decimal> {
     match value {
-        Value::Number(n) => Decimal::from_str(&n.to_string()).or_else(|_| Decimal::from_scientific(&n.to_string())).ok(),
+        Value::Number(n) => {
+            Decimal::from_str(&n.to_string()).or_else(|_| Decimal::from_scientific(&n.to_string())).ok()
+        }
         Value::String(s) => Decimal::from_str(s).ok(),
         _ => None,
     }

@@ -3,10 +3,10 @@
 use std::{str::FromStr, sync::Arc};
 
 use anyhow::Context;
-use sha2::Digest;
 use paygate_app::{Adapters, App, Settings};
 use paygate_domain::{mailer::Mailer, messenger::Messenger, payment_gateway::PaymentGateway};
 use secrecy::{ExposeSecret, SecretString};
+use sha2::Digest;
 use sqlx::postgres::PgConnectOptions;
 
 use crate::{config::Config, embedded_pg::EmbeddedPostgres, secrets};
@@ -114,30 +114,40 @@ fn wire_app(
     settings.invite_join_requests = config.invite_mode == "join_request";
     if config.telegram_webhook {
         // Derived from the signing key: identical on every instance, never configured separately.
-        let digest = sha2::Sha256::digest(format!("telegram-webhook:{}", keys.signing_key.expose_secret()).as_bytes());
+        let digest =
+            sha2::Sha256::digest(format!("telegram-webhook:{}", keys.signing_key.expose_secret()).as_bytes());
         settings.telegram_webhook_secret = Some(SecretString::from(hex::encode(digest)));
     }
     let mailer: Arc<dyn Mailer> = match &config.smtp_url {
         Some(url) => Arc::new(paygate_smtp::SmtpMailer::new(url, &config.mail_from)?),
         None => {
-            tracing::warn!(kind = "warning", "PAYGATE_SMTP_URL unset: sandbox mailer (mails kept in the database)");
+            tracing::warn!(
+                kind = "warning",
+                "PAYGATE_SMTP_URL unset: sandbox mailer (mails kept in the database)"
+            );
             Arc::new(paygate_sandbox::SandboxMailer::new(pool.clone()))
         }
     };
-    let bot = config
-        .telegram_bot_token
-        .as_ref()
-        .map(|token| paygate_telegram::BotApi::new(config.telegram_api_url.clone(), token.clone(), http.clone()));
+    let bot = config.telegram_bot_token.as_ref().map(|token| {
+        paygate_telegram::BotApi::new(config.telegram_api_url.clone(), token.clone(), http.clone())
+    });
     let messenger = bot.clone().map(|api| Arc::new(api) as Arc<dyn Messenger>);
     let (payments, sandbox): (Arc<dyn PaymentGateway>, _) =
         match (&config.nowpayments_api_key, &config.nowpayments_ipn_secret) {
             (Some(key), Some(ipn_secret)) => {
                 settings.ipn_secret = ipn_secret.clone();
-                let live = paygate_nowpayments::NowPayments::new(config.nowpayments_api_url.clone(), key.clone(), http.clone());
+                let live = paygate_nowpayments::NowPayments::new(
+                    config.nowpayments_api_url.clone(),
+                    key.clone(),
+                    http.clone(),
+                );
                 (Arc::new(live), None)
             }
             _ => {
-                tracing::warn!(kind = "warning", "NOWPayments not configured: sandbox payments (checkout page, no real money)");
+                tracing::warn!(
+                    kind = "warning",
+                    "NOWPayments not configured: sandbox payments (checkout page, no real money)"
+                );
                 settings.ipn_secret = keys.sandbox_ipn_secret.clone();
                 let sandbox = Arc::new(paygate_sandbox::SandboxPayments::new(
                     pool.clone(),

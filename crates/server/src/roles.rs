@@ -56,7 +56,10 @@ pub async fn run(platform: Platform, role: Role, shutdown: CancellationToken) ->
     }
     if matches!(role, Role::All | Role::Bot) {
         if platform.config.telegram_bot_token.is_none() {
-            tracing::warn!(kind = "warning", "PAYGATE_TELEGRAM_BOT_TOKEN unset: the Telegram bot is disabled");
+            tracing::warn!(
+                kind = "warning",
+                "PAYGATE_TELEGRAM_BOT_TOKEN unset: the Telegram bot is disabled"
+            );
         } else if platform.config.telegram_webhook {
             register_webhook(&app).await?;
         } else {
@@ -86,7 +89,9 @@ pub async fn run(platform: Platform, role: Role, shutdown: CancellationToken) ->
 
 /// Webhook mode: Telegram posts updates to `/webhooks/telegram` of any `serve` instance.
 async fn register_webhook(app: &App) -> anyhow::Result<()> {
-    let (Some(sender), Some(secret)) = (&app.telegram, &app.settings.telegram_webhook_secret) else { return Ok(()) };
+    let (Some(sender), Some(secret)) = (&app.telegram, &app.settings.telegram_webhook_secret) else {
+        return Ok(());
+    };
     let url = format!("{}/webhooks/telegram", app.settings.public_url.as_str().trim_end_matches('/'));
     sender
         .api()

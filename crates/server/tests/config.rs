@@ -1,5 +1,7 @@
 //! Start-up configuration errors from the real binary: named variable, no secret echoed.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should fail loudly
+
 use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_paygate");
@@ -128,13 +130,23 @@ fn operator_create_reads_the_password_from_stdin_and_validates_it() {
     };
     // A database of its own on the test server.
     let name = format!("operator_cli_{}", std::process::id());
-    let admin = std::process::Command::new("psql").arg(&url).args(["-qc", &format!("CREATE DATABASE {name}")]).status();
+    let admin = std::process::Command::new("psql")
+        .arg(&url)
+        .args(["-qc", &format!("CREATE DATABASE {name}")])
+        .status();
     assert!(admin.unwrap().success());
     let db_url = format!("{}/{name}", url.rsplit_once('/').unwrap().0);
     let run = |password: &str, username: &str| {
         let dir = tempfile::tempdir().unwrap();
         let mut child = Command::new(BIN)
-            .args(["operator", "create", "--username", username, "--email", &format!("{username}@example.org")])
+            .args([
+                "operator",
+                "create",
+                "--username",
+                username,
+                "--email",
+                &format!("{username}@example.org"),
+            ])
             .env_clear()
             .current_dir(dir.path())
             .env("PAYGATE_DATABASE_URL", &db_url)
@@ -149,11 +161,16 @@ fn operator_create_reads_the_password_from_stdin_and_validates_it() {
     };
     let weak = run("short", "root_op");
     assert!(!weak.status.success());
-    assert!(String::from_utf8_lossy(&weak.stderr).contains("password"), "{}", String::from_utf8_lossy(&weak.stderr));
+    assert!(
+        String::from_utf8_lossy(&weak.stderr).contains("password"),
+        "{}",
+        String::from_utf8_lossy(&weak.stderr)
+    );
     let created = run("operator-horse-42", "root_op");
     assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
     assert!(String::from_utf8_lossy(&created.stdout).contains("operator root_op created"));
-    let logs = String::from_utf8_lossy(&created.stdout).to_string() + &String::from_utf8_lossy(&created.stderr);
+    let logs =
+        String::from_utf8_lossy(&created.stdout).to_string() + &String::from_utf8_lossy(&created.stderr);
     assert!(!logs.contains("operator-horse-42"), "the password leaked into the output");
     let role = std::process::Command::new("psql")
         .arg(&db_url)
@@ -166,7 +183,10 @@ fn operator_create_reads_the_password_from_stdin_and_validates_it() {
 fn test_database() -> String {
     let url = std::env::var("PAYGATE_TEST_DATABASE_URL").expect("run through scripts/test");
     let name = format!("logs_{}_{}", std::process::id(), rand_suffix());
-    let created = std::process::Command::new("psql").arg(&url).args(["-qc", &format!("CREATE DATABASE {name}")]).status();
+    let created = std::process::Command::new("psql")
+        .arg(&url)
+        .args(["-qc", &format!("CREATE DATABASE {name}")])
+        .status();
     assert!(created.unwrap().success());
     format!("{}/{name}", url.rsplit_once('/').unwrap().0)
 }
@@ -197,7 +217,10 @@ fn json_logs_are_one_object_per_line() {
     assert!(!lines.is_empty());
     for line in lines {
         let value: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
-        assert!(value["level"].is_string() && value["fields"].is_object() || value["message"].is_string(), "{line}");
+        assert!(
+            value["level"].is_string() && value["fields"].is_object() || value["message"].is_string(),
+            "{line}"
+        );
     }
     assert!(out.contains("database migrations applied"));
 }

@@ -1,5 +1,7 @@
 //! The real `paygate` binary with embedded PostgreSQL: persistence, clean stop, no second initdb.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should fail loudly
+
 use std::{
     net::TcpListener,
     path::Path,

@@ -43,7 +43,8 @@ impl SmtpMailer {
 #[async_trait]
 impl Mailer for SmtpMailer {
     async fn send(&self, mail: &Mail) -> Result<(), MailError> {
-        let to: Mailbox = mail.to.parse().map_err(|_| MailError::Permanent("invalid recipient address".into()))?;
+        let to: Mailbox =
+            mail.to.parse().map_err(|_| MailError::Permanent("invalid recipient address".into()))?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)

@@ -1,5 +1,7 @@
 //! The SMTP mailer against a minimal SMTP server speaking the real protocol on loopback.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should fail loudly
+
 use std::sync::{Arc, Mutex};
 
 use paygate_domain::mailer::{Mail, MailError, Mailer};
@@ -62,11 +64,16 @@ async fn fake_smtp(rcpt_reply: &'static str) -> (u16, Arc<Mutex<Vec<String>>>) {
 }
 
 fn mail() -> Mail {
-    Mail { to: "owner@example.org".into(), subject: "Reset your Paygate password".into(), body: "link: http://x/reset?token=abc".into() }
+    Mail {
+        to: "owner@example.org".into(),
+        subject: "Reset your Paygate password".into(),
+        body: "link: http://x/reset?token=abc".into(),
+    }
 }
 
 fn mailer(port: u16) -> SmtpMailer {
-    SmtpMailer::new(&SecretString::from(format!("smtp://127.0.0.1:{port}")), "Paygate <no-reply@example.org>").unwrap()
+    SmtpMailer::new(&SecretString::from(format!("smtp://127.0.0.1:{port}")), "Paygate <no-reply@example.org>")
+        .unwrap()
 }
 
 #[tokio::test]
@@ -100,7 +107,10 @@ async fn an_unreachable_server_is_a_temporary_failure() {
 
 #[test]
 fn a_bad_url_or_sender_is_a_configuration_error_that_does_not_echo_the_url() {
-    let error = SmtpMailer::new(&SecretString::from("nonsense://user:hunter2@x".to_string()), "a@b.c").unwrap_err();
+    let error =
+        SmtpMailer::new(&SecretString::from("nonsense://user:hunter2@x".to_string()), "a@b.c").unwrap_err();
     assert!(!error.to_string().contains("hunter2"));
-    assert!(SmtpMailer::new(&SecretString::from("smtp://127.0.0.1:25".to_string()), "not a mailbox").is_err());
+    assert!(
+        SmtpMailer::new(&SecretString::from("smtp://127.0.0.1:25".to_string()), "not a mailbox").is_err()
+    );
 }

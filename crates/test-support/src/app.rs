@@ -63,7 +63,13 @@ impl TestApp {
     }
 
     /// `method` with a JSON body and a bearer token.
-    pub async fn send_as(&self, method: reqwest::Method, token: &str, path: &str, body: Option<&Value>) -> reqwest::Response {
+    pub async fn send_as(
+        &self,
+        method: reqwest::Method,
+        token: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> reqwest::Response {
         let mut request = self.http.request(method, self.url(path)).bearer_auth(token);
         if let Some(body) = body {
             request = request.json(body);
@@ -86,10 +92,12 @@ impl TestApp {
 
     /// Jobs that are neither succeeded nor cancelled (a test fails if it leaves any it does not expect).
     pub async fn unfinished_jobs(&self) -> Vec<(String, String)> {
-        sqlx::query_as("SELECT kind, state::text FROM jobs WHERE state NOT IN ('succeeded', 'cancelled') ORDER BY id")
-            .fetch_all(&self.pool)
-            .await
-            .expect("jobs query")
+        sqlx::query_as(
+            "SELECT kind, state::text FROM jobs WHERE state NOT IN ('succeeded', 'cancelled') ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .expect("jobs query")
     }
 
     /// Mails the sandbox mailer kept, newest first: (to, subject, body).
@@ -130,20 +138,29 @@ pub async fn spawn_app_with(options: TestAppOptions<'_>) -> TestApp {
     let mut settings = Settings::new(public_url.clone(), SecretString::from(TEST_JWT_SECRET));
     let http = reqwest::Client::new();
     let mailer = Arc::new(paygate_sandbox::SandboxMailer::new(pool.clone()));
-    let bot = options
-        .telegram
-        .map(|fake| paygate_telegram::BotApi::new(fake.base_url(), SecretString::from(fake.token()), http.clone()));
+    let bot = options.telegram.map(|fake| {
+        paygate_telegram::BotApi::new(fake.base_url(), SecretString::from(fake.token()), http.clone())
+    });
     let messenger = bot.clone().map(|api| Arc::new(api) as Arc<dyn Messenger>);
     let (payments, sandbox): (Arc<dyn PaymentGateway>, _) = match options.nowpayments {
         Some((fake, key, ipn_secret)) => {
             settings.ipn_secret = SecretString::from(ipn_secret.to_owned());
-            let live = paygate_nowpayments::NowPayments::new(fake.base_url(), SecretString::from(key.to_owned()), http.clone());
+            let live = paygate_nowpayments::NowPayments::new(
+                fake.base_url(),
+                SecretString::from(key.to_owned()),
+                http.clone(),
+            );
             (Arc::new(live), None)
         }
         None => {
             settings.ipn_secret = SecretString::from(SANDBOX_IPN_SECRET);
             let secret = SecretString::from(SANDBOX_IPN_SECRET);
-            let sandbox = Arc::new(paygate_sandbox::SandboxPayments::new(pool.clone(), &public_url, secret, http.clone()));
+            let sandbox = Arc::new(paygate_sandbox::SandboxPayments::new(
+                pool.clone(),
+                &public_url,
+                secret,
+                http.clone(),
+            ));
             (sandbox.clone() as Arc<dyn PaymentGateway>, Some(sandbox))
         }
     };

@@ -6,8 +6,9 @@ mod app;
 mod database;
 
 pub use app::{
-    SANDBOX_IPN_SECRET, TEST_JWT_SECRET, TestApp, TestAppOptions, spawn_app, spawn_app_with, spawn_app_with_worker,
+    SANDBOX_IPN_SECRET, TEST_JWT_SECRET, TestApp, TestAppOptions, spawn_app, spawn_app_with,
+    spawn_app_with_worker,
 };
 pub use database::fresh_database;
-pub mod fake_telegram;
 pub mod fake_nowpayments;
+pub mod fake_telegram;

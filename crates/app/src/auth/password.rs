@@ -26,7 +26,10 @@ pub async fn hash(password: String) -> Result<String, AppError> {
 /// answer takes as long as for a real account.
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(b"paygate-timing-equaliser", &salt).map(|h| h.to_string()).unwrap_or_default()
+    Argon2::default()
+        .hash_password(b"paygate-timing-equaliser", &salt)
+        .map(|h| h.to_string())
+        .unwrap_or_default()
 });
 
 /// True when `candidate` matches `stored` (or `None`: always false, with the same cost).

@@ -39,8 +39,13 @@ pub fn issue_access_token(
     now: DateTime<Utc>,
 ) -> Result<(String, i64), AppError> {
     let ttl = i64::try_from(settings.access_token_ttl.as_secs()).unwrap_or(900);
-    let claims =
-        AccessClaims { sub: user, sid: session, role: role.as_str().to_owned(), iat: now.timestamp(), exp: now.timestamp() + ttl };
+    let claims = AccessClaims {
+        sub: user,
+        sid: session,
+        role: role.as_str().to_owned(),
+        iat: now.timestamp(),
+        exp: now.timestamp() + ttl,
+    };
     let key = EncodingKey::from_secret(settings.jwt_secret.expose_secret().as_bytes());
     let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &key)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("signing an access token failed: {e}")))?;
@@ -89,7 +94,8 @@ mod tests {
     #[test]
     fn a_fresh_token_verifies_and_carries_its_claims() {
         let (user, session) = (UserId::new(), SessionId::new());
-        let (token, ttl) = issue_access_token(&settings(), user, session, UserRole::Operator, Utc::now()).unwrap();
+        let (token, ttl) =
+            issue_access_token(&settings(), user, session, UserRole::Operator, Utc::now()).unwrap();
         assert_eq!(ttl, 900);
         let claims = verify_access_token(&settings(), &token).unwrap();
         assert_eq!((claims.sub, claims.sid, claims.role()), (user, session, UserRole::Operator));
@@ -99,9 +105,11 @@ mod tests {
     fn expired_tampered_and_foreign_tokens_are_rejected() {
         let s = settings();
         let old = Utc::now() - chrono::Duration::minutes(16);
-        let (expired, _) = issue_access_token(&s, UserId::new(), SessionId::new(), UserRole::Owner, old).unwrap();
+        let (expired, _) =
+            issue_access_token(&s, UserId::new(), SessionId::new(), UserRole::Owner, old).unwrap();
         assert!(matches!(verify_access_token(&s, &expired), Err(AppError::Unauthorized("token_expired"))));
-        let (token, _) = issue_access_token(&s, UserId::new(), SessionId::new(), UserRole::Owner, Utc::now()).unwrap();
+        let (token, _) =
+            issue_access_token(&s, UserId::new(), SessionId::new(), UserRole::Owner, Utc::now()).unwrap();
         let tampered = format!("{token}x");
         assert!(matches!(verify_access_token(&s, &tampered), Err(AppError::Unauthorized("invalid_token"))));
         let other = Settings::new("http://localhost".parse().unwrap(), SecretString::from("y".repeat(40)));

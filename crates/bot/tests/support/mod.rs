@@ -78,7 +78,11 @@ impl World {
     }
 
     /// Waits until `user` has received at least `count` messages; returns them.
-    pub async fn messages_to(&self, user: i64, count: usize) -> Vec<paygate_test_support::fake_telegram::SentMessage> {
+    pub async fn messages_to(
+        &self,
+        user: i64,
+        count: usize,
+    ) -> Vec<paygate_test_support::fake_telegram::SentMessage> {
         eventually(&format!("{count} messages to {user}"), || {
             let got = self.telegram.messages_to(user);
             (got.len() >= count).then_some(got)
@@ -112,7 +116,14 @@ impl World {
     }
 
     /// Posts a correctly signed IPN for our invoice `order_id`.
-    pub async fn ipn(&self, order_id: &str, payment_id: &str, status: &str, price: &str, outcome: &str) -> reqwest::Response {
+    pub async fn ipn(
+        &self,
+        order_id: &str,
+        payment_id: &str,
+        status: &str,
+        price: &str,
+        outcome: &str,
+    ) -> reqwest::Response {
         let status = paygate_domain::payment_gateway::PaymentStatus::parse(status).unwrap();
         let body = self.nowpayments.ipn_body(
             "4522625843",

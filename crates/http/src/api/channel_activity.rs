@@ -49,7 +49,9 @@ async fn list_subscriptions(
     let caller = Caller { id: user.id, role: user.role };
     let status = query.status.as_deref().filter(|s| matches!(*s, "active" | "expired"));
     let page = Page::new(query.limit, query.offset);
-    Ok(axum::Json(channel_activity::subscriptions(&state.app, &caller, ChannelId::from_uuid(id), status, page).await?))
+    Ok(axum::Json(
+        channel_activity::subscriptions(&state.app, &caller, ChannelId::from_uuid(id), status, page).await?,
+    ))
 }
 
 /// Payments of one of the caller's channels: price, settled amount, fee, owner share, payout status.

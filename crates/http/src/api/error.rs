@@ -64,21 +64,34 @@ impl IntoResponse for ApiError {
                 "some fields are invalid",
                 errors.fields().iter().map(FieldErrorBody::from).collect(),
             ),
-            AppError::Unauthorized(code) => body(StatusCode::UNAUTHORIZED, code, unauthorized_message(code), vec![]),
+            AppError::Unauthorized(code) => {
+                body(StatusCode::UNAUTHORIZED, code, unauthorized_message(code), vec![])
+            }
             AppError::NotFound => body(StatusCode::NOT_FOUND, "not_found", "not found", vec![]),
             AppError::Conflict { code, message } => body(StatusCode::CONFLICT, code, message, vec![]),
             AppError::RateLimited { retry_after } => {
-                let mut response =
-                    body(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests; try again later", vec![]);
+                let mut response = body(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    "too many requests; try again later",
+                    vec![],
+                );
                 if let Ok(value) = HeaderValue::from_str(&retry_after.as_secs().max(1).to_string()) {
                     response.headers_mut().insert(RETRY_AFTER, value);
                 }
                 response
             }
-            AppError::Unavailable(message) => body(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message, vec![]),
+            AppError::Unavailable(message) => {
+                body(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message, vec![])
+            }
             AppError::Internal(error) => {
                 tracing::error!(kind = "error", error = %format!("{error:#}"), "internal error");
-                body(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "something went wrong on our side", vec![])
+                body(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal_error",
+                    "something went wrong on our side",
+                    vec![],
+                )
             }
         }
     }
@@ -98,7 +111,9 @@ fn unauthorized_message(code: &str) -> &'static str {
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         let message = match &rejection {
-            JsonRejection::MissingJsonContentType(_) => "expected a JSON body with Content-Type: application/json".into(),
+            JsonRejection::MissingJsonContentType(_) => {
+                "expected a JSON body with Content-Type: application/json".into()
+            }
             other => other.body_text(),
         };
         Self(AppError::field("body", message))
