@@ -23,6 +23,7 @@ pub enum AuditAction {
     ChannelDeleted,
     PayoutSettingsChanged,
     OperatorCreated,
+    TelegramLinked,
 }
 
 impl AuditAction {
@@ -41,6 +42,7 @@ impl AuditAction {
             Self::ChannelDeleted => "channel.deleted",
             Self::PayoutSettingsChanged => "channel.payout_settings_changed",
             Self::OperatorCreated => "operator.created",
+            Self::TelegramLinked => "account.telegram_linked",
         }
     }
 }

@@ -36,6 +36,8 @@ pub struct ChannelView {
     pub donations: DonationsView,
     pub notifications: NotificationsView,
     pub readiness: Readiness,
+    /// The offer message the bot keeps posted in the open channel.
+    pub offer: OfferView,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -67,6 +69,17 @@ pub struct PayoutView {
     /// Set for the `threshold` strategy only.
     #[schema(value_type = Option<String>, example = "100.00")]
     pub threshold_usd: Option<Decimal>,
+}
+
+/// The current offer post and the last failure to post one.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OfferView {
+    /// Telegram message id of the offer in the open channel; null before the first post.
+    pub message_id: Option<i64>,
+    pub posted_at: Option<DateTime<Utc>>,
+    /// Why the last post failed, e.g. "channel not ready"; null after a successful post.
+    pub error: Option<String>,
+    pub error_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -122,6 +135,12 @@ impl From<StoredChannel> for ChannelView {
                 enabled: row.notifications_enabled,
             },
             readiness: Readiness::from_stored(row.readiness),
+            offer: OfferView {
+                message_id: row.offer_message_id,
+                posted_at: row.offer_posted_at,
+                error: row.offer_error,
+                error_at: row.offer_error_at,
+            },
             created_at: row.created_at,
             updated_at: row.updated_at,
         }

@@ -11,6 +11,9 @@ use crate::{
     invites::{IssueInviteHandler, RevokeInviteHandler},
     mail::SendMailHandler,
     notify::SendMessageHandler,
+    offer_posts::PostOfferHandler,
+    offer_requests::{RepostDueHandler, RepostDueOffers},
+    owner_notify::{ExpiryDigest, ExpiryDigestHandler, NotifyOwnerHandler},
     reconcile::{CheckInvoiceHandler, ReconcileHandler, ReconcileInvoices},
 };
 
@@ -27,6 +30,10 @@ pub fn registry(app: &App) -> Registry {
         .register(RemoveHandler(app.clone()))
         .register(ReconcileHandler)
         .register(CheckInvoiceHandler(app.clone()))
+        .register(PostOfferHandler(app.clone()))
+        .register(RepostDueHandler(app.clone()))
+        .register(NotifyOwnerHandler(app.clone()))
+        .register(ExpiryDigestHandler)
 }
 
 /// Every recurring schedule.
@@ -38,7 +45,11 @@ pub fn crons() -> Vec<CronSpec> {
         .max_catch_up(1),
         CronSpec::new("subscriptions.sweep", Duration::from_secs(60), |tick| SweepSubscriptions { tick })
             .max_catch_up(1),
+        CronSpec::new("owner.expiry_digest", Duration::from_secs(24 * 3600), |tick| ExpiryDigest { tick })
+            .max_catch_up(2),
         CronSpec::new("payments.reconcile", Duration::from_secs(60), |tick| ReconcileInvoices { tick })
+            .max_catch_up(1),
+        CronSpec::new("offers.repost_due", Duration::from_secs(600), |tick| RepostDueOffers { tick })
             .max_catch_up(1),
     ]
 }

@@ -70,10 +70,13 @@ async fn bot_username(app: &App) -> AppResult<Option<String>> {
     }
 }
 
+/// The deep link `https://t.me/<bot>?start=<payload>` of an offer.
+pub(crate) fn deep_link(bot: &str, offer: OfferRef) -> String {
+    format!("https://t.me/{bot}?start={}", offer.to_payload())
+}
+
 fn link(bot: Option<&str>, offer: OfferRef) -> (String, Option<String>) {
-    let payload = offer.to_payload();
-    let url = bot.map(|bot| format!("https://t.me/{bot}?start={payload}"));
-    (payload, url)
+    (offer.to_payload(), bot.map(|bot| deep_link(bot, offer)))
 }
 
 /// The deep links of a channel the caller may read.

@@ -2,6 +2,7 @@
 
 use chrono::Utc;
 use paygate_domain::{
+    channel::TierLevel,
     payment_gateway::{PaymentStatus, PaymentUpdate},
     payment_rules::{AmountVerdict, check_amount, extend_expiry, split_fee},
 };
@@ -11,7 +12,9 @@ use uuid::Uuid;
 use crate::{
     App, AppResult,
     invites::{IssueInvite, invite_mode},
-    notify, texts,
+    notify,
+    owner_notify::{self, OwnerEvent},
+    texts,
 };
 
 /// Where a status report came from.
@@ -143,12 +146,19 @@ async fn record_finished(
         notify::enqueue(tx, invoice.telegram_user_id, &text, vec![]).await?;
         return Ok(Outcome::Underpaid);
     }
-    if invoice.kind == "subscription" {
+    let offer = if invoice.kind == "subscription" {
         grant_access(app, tx, invoice, payment_id).await?;
+        let tier = invoice.tier_level.and_then(|l| TierLevel::from_index(usize::try_from(l).ok()?));
+        let days = i64::from(invoice.duration_days.unwrap_or(0));
+        format!("{} {}", tier.map_or("🎟", |t| t.emoji()), texts::duration(days))
     } else {
         notify::enqueue(tx, invoice.telegram_user_id, &texts::donation_thanks(invoice.price_usd), vec![])
             .await?;
-    }
+        "donation".to_owned()
+    };
+    let username = paygate_db::subscribers::username(tx, invoice.telegram_user_id).await?;
+    let event = OwnerEvent::PaymentReceived { offer, amount_usd: invoice.price_usd, username };
+    owner_notify::enqueue(tx, invoice.channel_id, event).await?;
     Ok(Outcome::Accepted)
 }
 

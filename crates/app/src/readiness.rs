@@ -9,7 +9,11 @@ use paygate_domain::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{App, AppResult};
+use crate::{
+    App, AppResult,
+    offer_posts::PostOffer,
+    owner_notify::{self, OwnerEvent},
+};
 
 /// Longest wait for one Telegram answer; a check never holds a request for long.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
@@ -117,12 +121,26 @@ pub(crate) async fn evaluate(messenger: Option<&dyn Messenger>, open: i64, close
 }
 
 /// Checks a channel's chats and stores the result (the channel may have been deleted meanwhile).
+///
+/// A channel that becomes ready gets its offer posted; one that stops being ready tells its owner.
+/// Both are queued in the transaction that stores the change.
 pub(crate) async fn refresh(app: &App, id: ChannelId, open: i64, closed: i64) -> AppResult<Readiness> {
     let readiness = evaluate(app.messenger.as_deref(), open, closed).await;
     let json = serde_json::to_value(&readiness).map_err(anyhow::Error::from)?;
-    let mut conn = app.pool.acquire().await?;
-    paygate_db::channels::set_readiness(&mut conn, id.as_uuid(), &json).await?;
-    tracing::info!(kind = "channel", channel_id = %id, ready = readiness.ready, "readiness checked");
+    let mut tx = app.pool.begin().await?;
+    let Some(previous) = paygate_db::offer_posts::lock_readiness(&mut tx, id.as_uuid()).await? else {
+        return Ok(readiness); // deleted meanwhile
+    };
+    let was_ready = Readiness::from_stored(previous).ready;
+    paygate_db::channels::set_readiness(&mut tx, id.as_uuid(), &json).await?;
+    if readiness.ready && !was_ready {
+        paygate_jobs::enqueue(&mut tx, &PostOffer::now(id.as_uuid())).await?;
+    } else if was_ready && !readiness.ready {
+        let event = OwnerEvent::ChannelNotReady { missing: readiness.missing.clone() };
+        owner_notify::enqueue(&mut tx, id.as_uuid(), event).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(kind = "channel", channel_id = %id, ready = readiness.ready, was_ready, "readiness checked");
     Ok(readiness)
 }
 

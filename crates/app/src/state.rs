@@ -49,6 +49,8 @@ pub struct Settings {
     pub invoice_ttl: Duration,
     /// Secret Telegram must echo in `X-Telegram-Bot-Api-Secret-Token` (webhook mode only).
     pub telegram_webhook_secret: Option<SecretString>,
+    /// How often the offer post in each open channel is renewed.
+    pub offer_repost_interval: Duration,
 }
 
 impl Settings {
@@ -68,6 +70,7 @@ impl Settings {
             invite_join_requests: true,
             invoice_ttl: Duration::from_secs(24 * 3600),
             telegram_webhook_secret: None,
+            offer_repost_interval: Duration::from_secs(24 * 3600),
         }
     }
 }

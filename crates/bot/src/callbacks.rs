@@ -24,6 +24,7 @@ pub async fn on_callback(app: &App, query: CallbackQuery) -> AppResult<()> {
         "status" => commands::status(app, user).await,
         "invite" => reissue(app, user, argument).await,
         "renew" => renew(app, user, argument).await,
+        "donate" => crate::donations::preset(app, user, argument).await,
         _ => Ok(()),
     };
     // Always stop the button's spinner, whatever happened.

@@ -1,7 +1,10 @@
 //! Text commands: `/start <payload>`, `/status`, `/help`, `/cancel`.
 
 use paygate_app::{App, AppResult, notify::Button, texts};
-use paygate_domain::channel::offer::{Offer, OfferRef};
+use paygate_domain::{
+    channel::offer::{Offer, OfferRef},
+    ids::ChannelId,
+};
 use paygate_telegram::IncomingMessage;
 use serde_json::json;
 
@@ -11,7 +14,8 @@ const HELP: &str = "I sell access to private channels.\n\n\
     • Open an offer link from a channel to subscribe.\n\
     • /status — your subscriptions, renewals and new invite links\n\
     • /cancel — leave the current step\n\
-    • /help — this message";
+    • /help — this message\n\n\
+    Channel owners: /link CODE connects your Paygate account; /mychannels shows your channels.";
 
 pub async fn on_message(app: &App, message: IncomingMessage) -> AppResult<()> {
     let Some(from) = message.from.as_ref() else { return Ok(()) };
@@ -27,12 +31,29 @@ pub async fn on_message(app: &App, message: IncomingMessage) -> AppResult<()> {
     match command.split('@').next().unwrap_or("") {
         "/start" => start(app, from.id, argument.trim()).await,
         "/status" => status(app, from.id).await,
+        "/link" => crate::owner::link(app, from.id, argument.trim()).await,
+        "/mychannels" => crate::owner::my_channels(app, from.id).await,
         "/cancel" => {
             let mut conn = app.pool.acquire().await?;
             paygate_db::subscribers::clear_dialogue(&mut conn, from.id).await?;
             reply::send(app, from.id, "Cancelled. Nothing is pending.", vec![]).await
         }
+        _ if !text.starts_with('/') => free_text(app, from.id, text).await,
         _ => reply::send(app, from.id, HELP, vec![]).await,
+    }
+}
+
+/// Text that is not a command answers the dialogue's current question, if there is one.
+async fn free_text(app: &App, user: i64, text: &str) -> AppResult<()> {
+    let mut conn = app.pool.acquire().await?;
+    let state = paygate_db::subscribers::dialogue(&mut conn, user).await?;
+    drop(conn);
+    let waiting_channel = state
+        .filter(|s| s["step"] == crate::donations::STEP)
+        .and_then(|s| s["channel_id"].as_str().and_then(|id| uuid::Uuid::try_parse(id).ok()));
+    match waiting_channel {
+        Some(channel) => crate::donations::typed(app, user, ChannelId::from_uuid(channel), text).await,
+        None => reply::send(app, user, HELP, vec![]).await,
     }
 }
 
@@ -55,10 +76,7 @@ async fn start(app: &App, user: i64, payload: &str) -> AppResult<()> {
     drop(conn);
     match offer.offer {
         Offer::Tier(_) => offers::show(app, user, offer.channel).await,
-        Offer::Donation => {
-            reply::send(app, user, "Donations are not available in this version of the bot yet.", vec![])
-                .await
-        }
+        Offer::Donation => crate::donations::start(app, user, offer.channel).await,
     }
 }
 

@@ -3,7 +3,9 @@
 
 mod callbacks;
 mod commands;
+mod donations;
 mod offers;
+mod owner;
 mod polling;
 mod reply;
 

@@ -68,6 +68,11 @@ pub struct ChannelRow {
     pub notifications_enabled: bool,
     pub notify_telegram_user_id: Option<i64>,
     pub readiness: serde_json::Value,
+    /// The offer message currently posted in the open channel, and the last failure to post one.
+    pub offer_message_id: Option<i64>,
+    pub offer_posted_at: Option<DateTime<Utc>>,
+    pub offer_error: Option<String>,
+    pub offer_error_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -238,7 +243,7 @@ pub async fn get(conn: &mut PgConnection, id: Uuid) -> Result<Option<StoredChann
                closed_channel_title, closed_channel_description, payout_wallet_address, payout_currency,
                payout_network, payout_extra_id, payout_strategy::text AS "payout_strategy!", payout_threshold_usd,
                donations_enabled, donation_message, notifications_enabled, notify_telegram_user_id, readiness,
-               created_at, updated_at
+               offer_message_id, offer_posted_at, offer_error, offer_error_at, created_at, updated_at
            FROM channels WHERE id = $1 AND deleted_at IS NULL"#,
         id
     )
@@ -261,7 +266,7 @@ pub async fn list_by_owner(
                closed_channel_title, closed_channel_description, payout_wallet_address, payout_currency,
                payout_network, payout_extra_id, payout_strategy::text AS "payout_strategy!", payout_threshold_usd,
                donations_enabled, donation_message, notifications_enabled, notify_telegram_user_id, readiness,
-               created_at, updated_at
+               offer_message_id, offer_posted_at, offer_error, offer_error_at, created_at, updated_at
            FROM channels WHERE owner_id = $1 AND deleted_at IS NULL ORDER BY created_at, id"#,
         owner_id
     )
@@ -278,7 +283,7 @@ pub async fn list_all(conn: &mut PgConnection) -> Result<Vec<StoredChannel>, sql
                closed_channel_title, closed_channel_description, payout_wallet_address, payout_currency,
                payout_network, payout_extra_id, payout_strategy::text AS "payout_strategy!", payout_threshold_usd,
                donations_enabled, donation_message, notifications_enabled, notify_telegram_user_id, readiness,
-               created_at, updated_at
+               offer_message_id, offer_posted_at, offer_error, offer_error_at, created_at, updated_at
            FROM channels WHERE deleted_at IS NULL ORDER BY created_at, id"#
     )
     .fetch_all(&mut *conn)

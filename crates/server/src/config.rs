@@ -136,6 +136,10 @@ pub struct Config {
     #[arg(long, env = "PAYGATE_BATCH_INTERVAL", default_value = "5m", value_parser = parse::interval)]
     pub batch_interval: Duration,
 
+    /// How often the bot renews the offer post in each open channel (e.g. 24h, 12h).
+    #[arg(long, env = "PAYGATE_OFFER_REPOST_INTERVAL", default_value = "24h", value_parser = parse::interval)]
+    pub offer_repost_interval: Duration,
+
     /// SMTP relay for account mails, e.g. smtps://user:password@mail.example.org:465. Unset: sandbox
     /// mailer (mails kept in the database and shown to the operator).
     #[arg(long, env = "PAYGATE_SMTP_URL", value_parser = parse::secret, hide_env_values = true)]

@@ -111,6 +111,7 @@ fn wire_app(
     settings.fee_percent = config.platform_fee_percent;
     settings.payment_tolerance_percent = config.payment_tolerance_percent;
     settings.invite_ttl = config.invite_ttl;
+    settings.offer_repost_interval = config.offer_repost_interval;
     settings.invite_join_requests = config.invite_mode == "join_request";
     if config.telegram_webhook {
         // Derived from the signing key: identical on every instance, never configured separately.

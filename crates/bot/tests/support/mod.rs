@@ -23,6 +23,8 @@ pub struct World {
     pub nowpayments: FakeNowPayments,
     pub app: TestApp,
     pub channel: Value,
+    /// The channel owner's access token.
+    pub owner: String,
 }
 
 impl World {
@@ -55,7 +57,7 @@ impl World {
         let checked: Value = app.send_as(Method::POST, &token, &path, None).await.json().await.unwrap();
         assert_eq!(checked["readiness"]["ready"], true, "{checked}");
         tokio::spawn(paygate_bot::run_polling(app.app.clone(), app.shutdown_token()));
-        World { telegram, nowpayments, app, channel: checked }
+        World { telegram, nowpayments, app, channel: checked, owner: token }
     }
 
     pub fn channel_hex(&self) -> String {

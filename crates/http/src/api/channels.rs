@@ -1,10 +1,12 @@
-//! `/api/v1/channels`: register, list, read, change and delete channels; deep links; readiness checks.
+//! `/api/v1/channels`: register, list, read, change and delete channels; deep links; readiness checks;
+//! offer posts.
 
 use axum::{extract::State, http::StatusCode};
 use paygate_app::{
     channel_views::{ChannelList, ChannelView},
     channels::{self, Caller},
     links::{self, ChannelLinks},
+    offer_requests,
 };
 use paygate_domain::{channel::ChannelInput, ids::ChannelId};
 use serde::Serialize;
@@ -25,6 +27,7 @@ pub fn router() -> OpenApiRouter<HttpState> {
         .routes(routes!(get_channel, patch_channel, delete_channel))
         .routes(routes!(channel_links))
         .routes(routes!(check_channel))
+        .routes(routes!(post_offer))
 }
 
 fn caller(user: AuthUser) -> Caller {
@@ -232,4 +235,24 @@ async fn check_channel(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<axum::Json<ChannelView>, ApiError> {
     Ok(axum::Json(channels::check_readiness(&state.app, &caller(user), ChannelId::from_uuid(id)).await?))
+}
+
+/// Post a fresh offer message in the open channel now (the previous one is deleted); at most once per
+/// 5 minutes per channel. The post is queued: `offer` on the channel shows the result.
+#[utoipa::path(post, path = "/api/v1/channels/{id}/offer", tag = "channels", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Paygate's channel id")),
+    responses(
+        (status = 202, description = "the post is queued; the channel as it is now", body = ChannelView),
+        (status = 401, description = "not signed in", body = ErrorBody),
+        (status = 404, description = "no such channel, or not the caller's", body = ErrorBody),
+        (status = 409, description = "`channel_not_ready`", body = ErrorBody),
+        (status = 429, description = "posted less than 5 minutes ago; see `Retry-After`", body = ErrorBody),
+    ))]
+async fn post_offer(
+    State(state): State<HttpState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<(StatusCode, axum::Json<ChannelView>), ApiError> {
+    let channel = offer_requests::request_post(&state.app, &caller(user), ChannelId::from_uuid(id)).await?;
+    Ok((StatusCode::ACCEPTED, axum::Json(channel)))
 }

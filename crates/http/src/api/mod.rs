@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, documented by OpenAPI as it is routed.
 
+mod account;
 mod audit;
 mod auth;
 mod channel_activity;
@@ -48,6 +49,7 @@ pub fn router() -> OpenApiRouter<HttpState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::router())
         .merge(audit::router())
+        .merge(account::router())
         .merge(channels::router())
         .merge(channel_activity::router())
         .merge(currencies::router())

@@ -1,0 +1,92 @@
+//! Linking an owner's Telegram account with a one-time code, and the owner's view in the bot.
+
+use chrono::{DateTime, Utc};
+use paygate_domain::ids::UserId;
+use rand::Rng;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::{
+    App, AppError, AppResult,
+    audit::{self, AuditAction},
+    auth::tokens,
+    rate_limit::Limit,
+};
+
+const CODE_TTL: chrono::Duration = chrono::Duration::minutes(10);
+/// No 0/O, 1/I/L: codes are typed by people.
+const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+const CODE_LEN: usize = 8;
+
+/// A code to send to the bot as `/link CODE`.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LinkCode {
+    #[schema(example = "K7P2QX9M")]
+    pub code: String,
+    pub expires_at: DateTime<Utc>,
+    /// What to do with it.
+    pub instructions: String,
+}
+
+/// Issues a fresh one-time code for the signed-in owner (valid 10 minutes).
+pub async fn create_code(app: &App, user: UserId) -> AppResult<LinkCode> {
+    let code: String = {
+        let mut rng = rand::rng();
+        (0..CODE_LEN).map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())])).collect()
+    };
+    let expires_at = Utc::now() + CODE_TTL;
+    let mut conn = app.pool.acquire().await?;
+    paygate_db::owner_contacts::insert_link_code(
+        &mut conn,
+        &tokens::hash_token(&code),
+        user.as_uuid(),
+        expires_at,
+    )
+    .await?;
+    let instructions = format!("Send /link {code} to the Paygate bot in Telegram within 10 minutes.");
+    Ok(LinkCode { code, expires_at, instructions })
+}
+
+/// Links `telegram_user_id` to the owner whose code it is; returns the owner's username.
+/// A used, expired or unknown code is refused; at most 5 attempts per Telegram user per 15 minutes.
+pub async fn link(app: &App, telegram_user_id: i64, code: &str) -> AppResult<String> {
+    let mut tx = app.pool.begin().await?;
+    let limit = Limit::login_account(&format!("telegram-link:{telegram_user_id}"));
+    limit.check(&mut tx).await?;
+    let normalized = code.trim().to_uppercase();
+    let Some(user_id) =
+        paygate_db::owner_contacts::consume_link_code(&mut tx, &tokens::hash_token(&normalized)).await?
+    else {
+        limit.hit(&mut tx).await?;
+        tx.commit().await?;
+        return Err(AppError::field("code", "this code is invalid, already used or expired"));
+    };
+    paygate_db::owner_contacts::link_telegram(&mut tx, user_id, telegram_user_id).await?;
+    paygate_db::owner_contacts::clear_blocked(&mut tx, user_id).await?;
+    let user = UserId::from_uuid(user_id);
+    audit::record(
+        &mut tx,
+        Some(user),
+        AuditAction::TelegramLinked,
+        json!({"telegram_user_id": telegram_user_id}),
+        None,
+    )
+    .await?;
+    let username = paygate_db::users::by_id(&mut tx, user_id).await?.map(|u| u.username).unwrap_or_default();
+    tx.commit().await?;
+    tracing::info!(kind = "user", user_id = %user, telegram_user_id, "owner linked a Telegram account");
+    Ok(username)
+}
+
+/// The linked owner's channels (readiness, active subscribers, today's revenue); `None` if not linked.
+pub async fn my_channels(
+    app: &App,
+    telegram_user_id: i64,
+) -> AppResult<Option<Vec<paygate_db::owner_contacts::ChannelSummary>>> {
+    let mut conn = app.pool.acquire().await?;
+    let Some(owner) = paygate_db::owner_contacts::owner_by_telegram(&mut conn, telegram_user_id).await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(paygate_db::owner_contacts::summaries(&mut conn, owner).await?))
+}

@@ -1,0 +1,197 @@
+//! Donations through the bot, linking an owner's Telegram account with a one-time code, owner
+//! notifications (only when enabled, only to the linked owner), and `/mychannels`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should fail loudly
+
+mod support;
+
+use std::time::Duration;
+
+use reqwest::Method;
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+use support::{World, eventually, until};
+
+const OWNER_TG: i64 = 424_242;
+
+impl World {
+    async fn patch_channel(&self, body: Value) {
+        let path = format!("/api/v1/channels/{}", self.channel["id"].as_str().unwrap());
+        let response = self.app.send_as(Method::PATCH, &self.owner, &path, Some(&body)).await;
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    }
+
+    async fn link_code(&self) -> String {
+        let response =
+            self.app.send_as(Method::POST, &self.owner, "/api/v1/account/telegram-link", None).await;
+        assert_eq!(response.status(), 201);
+        let body: Value = response.json().await.unwrap();
+        body["code"].as_str().unwrap().to_owned()
+    }
+
+    async fn link_owner(&self) {
+        let code = self.link_code().await;
+        self.say(OWNER_TG, &format!("/link {code}"));
+        let reply = eventually("the link reply", || self.telegram.messages_to(OWNER_TG).pop()).await;
+        assert!(reply.text.contains("Linked"), "{}", reply.text);
+    }
+
+    fn owner_messages(&self, needle: &str) -> usize {
+        self.telegram.messages_to(OWNER_TG).iter().filter(|m| m.text.contains(needle)).count()
+    }
+}
+
+#[tokio::test]
+async fn a_typed_donation_is_paid_like_a_purchase_without_access_and_the_owner_is_told() {
+    let world = World::start().await;
+    world
+        .patch_channel(json!({"donations": {"enabled": true, "message": "Every dollar keeps us going!"},
+                                "notifications": {"enabled": true, "telegram_user_id": OWNER_TG}}))
+        .await;
+    world.link_owner().await;
+    let donor = 52_001;
+    let payload = format!("{}_d", world.channel_hex());
+    world.say(donor, &format!("/start {payload}"));
+    let prompt = world.messages_to(donor, 1).await.pop().unwrap();
+    assert!(prompt.text.contains("Every dollar keeps us going!"), "{}", prompt.text);
+    assert_eq!(support::callback_data(&prompt.reply_markup).len(), 4, "preset buttons");
+
+    for bad in ["abc", "0.50", "10000", "7.505", "-3"] {
+        let before = world.telegram.messages_to(donor).len();
+        world.say(donor, bad);
+        let hint = world.messages_to(donor, before + 1).await.pop().unwrap();
+        assert!(hint.text.contains("$1.00 to $9,999.99"), "{bad}: {}", hint.text);
+    }
+    assert!(world.nowpayments.invoices().is_empty());
+    world.say(donor, "$7.50");
+    let invoice = eventually("the donation invoice", || world.nowpayments.invoices().first().cloned()).await;
+    assert_eq!(invoice["price_amount"].to_string().parse::<Decimal>().unwrap(), Decimal::new(750, 2));
+    let order = invoice["order_id"].as_str().unwrap().to_owned();
+    world.ipn(&order, "d-1", "finished", "7.50", "0.0024").await;
+
+    let thanks = eventually("the thank-you", || {
+        world.telegram.messages_to(donor).into_iter().find(|m| m.text.contains("Thank you"))
+    })
+    .await;
+    assert!(thanks.text.contains("$7.50"));
+    eventually("the owner notification", || (world.owner_messages("💰") == 1).then_some(())).await;
+    assert!(
+        world
+            .telegram
+            .messages_to(OWNER_TG)
+            .iter()
+            .any(|m| m.text.contains("donation") && m.text.contains("@user52001"))
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(world.count("SELECT count(*) FROM subscriptions").await, 0);
+    assert!(world.telegram.invite_links().is_empty());
+    assert_eq!(
+        world
+            .count(
+                "SELECT count(*) FROM payments WHERE kind = 'donation' AND payout_status = 'awaiting_payout'"
+            )
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_link_code_works_once_and_expired_codes_are_refused() {
+    let world = World::start().await;
+    let code = world.link_code().await;
+    assert_eq!(code.len(), 8);
+    world.say(OWNER_TG, &format!("/link {code}"));
+    eventually("linked", || (world.owner_messages("Linked") == 1).then_some(())).await;
+    world.say(OWNER_TG + 1, &format!("/link {code}"));
+    let reused = eventually("reuse refused", || world.telegram.messages_to(OWNER_TG + 1).pop()).await;
+    assert!(reused.text.contains("invalid"), "{}", reused.text);
+
+    let stale = world.link_code().await;
+    sqlx::query(
+        "UPDATE telegram_link_codes SET expires_at = now() - interval '1 second' WHERE used_at IS NULL",
+    )
+    .execute(&world.app.pool)
+    .await
+    .unwrap();
+    world.say(OWNER_TG + 2, &format!("/link {stale}"));
+    let expired = eventually("expired refused", || world.telegram.messages_to(OWNER_TG + 2).pop()).await;
+    assert!(expired.text.contains("invalid"), "{}", expired.text);
+    let linked: Option<i64> =
+        sqlx::query_scalar("SELECT telegram_user_id FROM users WHERE username = 'owner'")
+            .fetch_one(&world.app.pool)
+            .await
+            .unwrap();
+    assert_eq!(linked, Some(OWNER_TG));
+}
+
+#[tokio::test]
+async fn notifications_go_only_to_the_linked_owner_and_only_when_enabled() {
+    let world = World::start().await;
+    // Enabled, but aimed at a Telegram user who is not the linked owner: nothing is sent.
+    world.patch_channel(json!({"notifications": {"enabled": true, "telegram_user_id": 777_777}})).await;
+    world.link_owner().await;
+    let first = world.buy(53_001, 'g').await;
+    world.ipn(&first, "n-1", "finished", "5.00", "0.0015").await;
+    until("the payment's jobs", || async {
+        (world.count("SELECT count(*) FROM jobs WHERE kind = 'owner.notify' AND state = 'succeeded'").await
+            == 1)
+            .then_some(())
+    })
+    .await;
+    assert!(world.telegram.messages_to(777_777).is_empty());
+    assert_eq!(world.owner_messages("💰"), 0);
+
+    // Disabled: nothing either.
+    world.patch_channel(json!({"notifications": {"enabled": false, "telegram_user_id": OWNER_TG}})).await;
+    let second = world.buy(53_002, 'g').await;
+    world.ipn(&second, "n-2", "finished", "5.00", "0.0015").await;
+    until("the second payment's jobs", || async {
+        (world.count("SELECT count(*) FROM jobs WHERE kind = 'owner.notify' AND state = 'succeeded'").await
+            == 2)
+            .then_some(())
+    })
+    .await;
+    assert_eq!(world.owner_messages("💰"), 0);
+
+    // Enabled for the linked owner: told, with the tier and amount.
+    world.patch_channel(json!({"notifications": {"enabled": true, "telegram_user_id": OWNER_TG}})).await;
+    let third = world.buy(53_003, 'g').await;
+    world.ipn(&third, "n-3", "finished", "5.00", "0.0015").await;
+    eventually("the owner notification", || (world.owner_messages("💰") == 1).then_some(())).await;
+    assert!(
+        world
+            .telegram
+            .messages_to(OWNER_TG)
+            .iter()
+            .any(|m| m.text.contains("$5.00") && m.text.contains("30 days"))
+    );
+
+    // /mychannels: readiness, active subscribers, today's revenue.
+    world.say(OWNER_TG, "/mychannels");
+    let summary = eventually("the channel summary", || {
+        world.telegram.messages_to(OWNER_TG).into_iter().find(|m| m.text.contains("Your channels"))
+    })
+    .await;
+    assert!(summary.text.contains("3 active") && summary.text.contains("$15.00"), "{}", summary.text);
+}
+
+#[tokio::test]
+async fn an_owner_who_blocked_the_bot_is_recorded_and_not_retried() {
+    let world = World::start().await;
+    world.patch_channel(json!({"notifications": {"enabled": true, "telegram_user_id": OWNER_TG}})).await;
+    world.link_owner().await;
+    world.telegram.block_user(OWNER_TG);
+    let order = world.buy(54_001, 'g').await;
+    world.ipn(&order, "b-1", "finished", "5.00", "0.0015").await;
+    until("the block recorded", || async {
+        (world.count("SELECT count(*) FROM channels WHERE notify_blocked_at IS NOT NULL").await == 1)
+            .then_some(())
+    })
+    .await;
+    let (state, attempts): (String, i32) =
+        sqlx::query_as("SELECT state::text, attempts FROM jobs WHERE kind = 'owner.notify'")
+            .fetch_one(&world.app.pool)
+            .await
+            .unwrap();
+    assert_eq!((state.as_str(), attempts), ("succeeded", 1));
+}

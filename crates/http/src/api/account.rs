@@ -1,0 +1,31 @@
+//! `/api/v1/account/*`: the signed-in owner's account extras (Telegram link code).
+
+use axum::{extract::State, http::StatusCode};
+use paygate_app::owner_link::{self, LinkCode};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    HttpState,
+    api::{
+        error::{ApiError, ErrorBody},
+        extract::AuthUser,
+    },
+};
+
+pub fn router() -> OpenApiRouter<HttpState> {
+    OpenApiRouter::new().routes(routes!(telegram_link))
+}
+
+/// A one-time code (10 minutes) that links the caller's Telegram account when sent to the bot as
+/// `/link CODE`; owner notifications then go to that account.
+#[utoipa::path(post, path = "/api/v1/account/telegram-link", tag = "account", security(("bearer" = [])),
+    responses(
+        (status = 201, description = "a new code", body = LinkCode),
+        (status = 401, description = "not signed in", body = ErrorBody),
+    ))]
+async fn telegram_link(
+    State(state): State<HttpState>,
+    user: AuthUser,
+) -> Result<(StatusCode, axum::Json<LinkCode>), ApiError> {
+    Ok((StatusCode::CREATED, axum::Json(owner_link::create_code(&state.app, user.id).await?)))
+}
