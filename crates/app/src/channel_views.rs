@@ -35,6 +35,7 @@ pub struct ChannelView {
     pub payout: PayoutView,
     pub donations: DonationsView,
     pub notifications: NotificationsView,
+    pub notification_delivery: NotificationDeliveryView,
     pub readiness: Readiness,
     /// The offer message the bot keeps posted in the open channel.
     pub offer: OfferView,
@@ -95,6 +96,15 @@ pub struct NotificationsView {
     pub enabled: bool,
 }
 
+/// Whether owner notifications reach the owner.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NotificationDeliveryView {
+    /// Set when the owner's chat refused a notification (bot blocked); notifications pause until
+    /// the owner links their Telegram account again.
+    pub blocked_at: Option<DateTime<Utc>>,
+    pub blocked_reason: Option<String>,
+}
+
 /// The channels a caller may see, with the owner's limit.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ChannelList {
@@ -133,6 +143,10 @@ impl From<StoredChannel> for ChannelView {
             notifications: NotificationsView {
                 telegram_user_id: row.notify_telegram_user_id,
                 enabled: row.notifications_enabled,
+            },
+            notification_delivery: NotificationDeliveryView {
+                blocked_at: row.notify_blocked_at,
+                blocked_reason: row.notify_blocked_reason,
             },
             readiness: Readiness::from_stored(row.readiness),
             offer: OfferView {

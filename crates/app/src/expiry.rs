@@ -157,11 +157,11 @@ impl Handler for RemoveHandler {
         let sender =
             app.telegram.as_ref().ok_or_else(|| JobError::retryable("no Telegram bot is configured"))?;
         let (chat, user) = (offer.closed_chat_id, sub.telegram_user_id);
-        // Paced per subscriber, not per channel: Telegram's 1/s-per-chat limit is about messages posted
-        // in a chat; admin actions on many members of one channel only count against the global rate.
+        // Admin actions count against the bot's global rate only: Telegram's 1/s-per-chat limit is
+        // about messages posted in a chat, not about removing many members of one channel.
         let removal = async {
-            sender.send(user, || sender.api().ban_chat_member(chat, user)).await?;
-            sender.send(user, || sender.api().unban_chat_member(chat, user, true)).await
+            sender.act(|| sender.api().ban_chat_member(chat, user)).await?;
+            sender.act(|| sender.api().unban_chat_member(chat, user, true)).await
         };
         if let Err(error) = removal.await {
             let mut conn = ctx.pool.acquire().await?;

@@ -66,9 +66,9 @@ impl Handler for IssueInviteHandler {
             member_limit: (!join_request).then_some(1),
             creates_join_request: join_request,
         };
-        // Paced per subscriber: links for many buyers of one channel only count against the global rate.
+        // An admin action: it counts against the bot's global rate, not the channel's message rate.
         let link = sender
-            .send(invite.telegram_user_id, || sender.api().create_chat_invite_link(invite.chat_id, &request))
+            .act(|| sender.api().create_chat_invite_link(invite.chat_id, &request))
             .await
             .map_err(job_error)?;
         paygate_db::invites::set_issued(&mut tx, invite.id, &link, expires_at).await?;
@@ -107,7 +107,7 @@ impl Handler for RevokeInviteHandler {
         let sender =
             self.0.telegram.as_ref().ok_or_else(|| JobError::fatal("no Telegram bot is configured"))?;
         sender
-            .send(job.chat_id, || sender.api().revoke_chat_invite_link(job.chat_id, &job.invite_link))
+            .act(|| sender.api().revoke_chat_invite_link(job.chat_id, &job.invite_link))
             .await
             .map_err(job_error)
     }
@@ -168,9 +168,9 @@ pub async fn decide_join_request(
     let approve = matches!((&invite, &subscription), (Some(i), Some(s))
         if i.telegram_user_id == user_id && i.status == "issued" && s.status == "active" && s.expires_at > Utc::now());
     let result = if approve {
-        sender.send(user_id, || sender.api().approve_chat_join_request(chat_id, user_id)).await
+        sender.act(|| sender.api().approve_chat_join_request(chat_id, user_id)).await
     } else {
-        sender.send(user_id, || sender.api().decline_chat_join_request(chat_id, user_id)).await
+        sender.act(|| sender.api().decline_chat_join_request(chat_id, user_id)).await
     };
     result.map_err(|e| AppError::Unavailable(e.to_string()))?;
     if let (true, Some(invite)) = (approve, &invite) {

@@ -67,6 +67,25 @@ pub async fn reserve(pool: &PgPool, chat_id: i64) -> Result<Reservation, sqlx::E
 
 /// After a 429: no send is scheduled before `retry_after` from now, on any instance.
 #[tracing::instrument(skip(pool))]
+/// Reserves a global slot only, for admin actions (bans, unbans, invite links, join requests): they
+/// count against the bot's overall rate, not against any chat's message rate.
+pub async fn reserve_global_slot(pool: &PgPool) -> Result<Duration, sqlx::Error> {
+    let spacing = micros(GLOBAL_SPACING);
+    for _ in 0..MAX_ATTEMPTS {
+        let mut tx = pool.begin().await?;
+        let paused = paygate_db::telegram_pacing::paused_until(&mut tx).await?;
+        let Some(slot) =
+            paygate_db::telegram_pacing::reserve_slot(&mut tx, paused, spacing, HORIZON_SLOTS).await?
+        else {
+            tx.rollback().await?;
+            continue;
+        };
+        tx.commit().await?;
+        return Ok(Duration::from_micros(u64::try_from(slot.wait_micros).unwrap_or(0)));
+    }
+    Err(sqlx::Error::Protocol(format!("no free Telegram send slot after {MAX_ATTEMPTS} attempts")))
+}
+
 pub async fn back_off(pool: &PgPool, retry_after: Duration) -> Result<(), sqlx::Error> {
     let until = Utc::now() + chrono::TimeDelta::microseconds(micros(retry_after));
     let mut conn = pool.acquire().await?;

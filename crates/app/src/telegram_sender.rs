@@ -31,6 +31,20 @@ impl TelegramSender {
         &self.api
     }
 
+    /// Waits for a global slot only, then makes the admin `call` (ban, unban, invite link, join request).
+    #[tracing::instrument(skip(self, call))]
+    pub async fn act<T, F, Fut>(&self, call: F) -> Result<T, MessengerError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, MessengerError>>,
+    {
+        let wait = pacer::reserve_global_slot(&self.pool)
+            .await
+            .map_err(|error| MessengerError::Unavailable(format!("send pacing unavailable: {error}")))?;
+        tokio::time::sleep(wait).await;
+        self.finish(call().await, 0).await
+    }
+
     /// Waits for `chat_id`'s reserved slot, then makes `call`.
     ///
     /// On a 429 the whole bot is paused for `retry_after` and the error is returned: the durable job
@@ -45,7 +59,11 @@ impl TelegramSender {
             .await
             .map_err(|error| MessengerError::Unavailable(format!("send pacing unavailable: {error}")))?;
         tokio::time::sleep(wait).await;
-        let result = call().await;
+        self.finish(call().await, chat_id).await
+    }
+
+    /// A 429 pauses the whole bot for `retry_after`.
+    async fn finish<T>(&self, result: Result<T, MessengerError>, chat_id: i64) -> Result<T, MessengerError> {
         if let Err(MessengerError::RateLimited { retry_after }) = &result {
             tracing::warn!(kind = "telegram", chat_id, ?retry_after, "rate limited by Telegram; backing off");
             if let Err(error) = pacer::back_off(&self.pool, *retry_after).await {

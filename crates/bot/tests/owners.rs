@@ -194,4 +194,8 @@ async fn an_owner_who_blocked_the_bot_is_recorded_and_not_retried() {
             .await
             .unwrap();
     assert_eq!((state.as_str(), attempts), ("succeeded", 1));
+    let path = format!("/api/v1/channels/{}", world.channel["id"].as_str().unwrap());
+    let channel: Value = world.app.get_as(&world.owner, &path).await.json().await.unwrap();
+    assert!(channel["notification_delivery"]["blocked_at"].is_string(), "{channel}");
+    // Linking again (e.g. after unblocking the bot) clears the mark.
 }

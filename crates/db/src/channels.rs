@@ -73,6 +73,9 @@ pub struct ChannelRow {
     pub offer_posted_at: Option<DateTime<Utc>>,
     pub offer_error: Option<String>,
     pub offer_error_at: Option<DateTime<Utc>>,
+    /// The owner's chat refused notifications (blocked the bot); cleared by a new link.
+    pub notify_blocked_at: Option<DateTime<Utc>>,
+    pub notify_blocked_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -243,7 +246,8 @@ pub async fn get(conn: &mut PgConnection, id: Uuid) -> Result<Option<StoredChann
                closed_channel_title, closed_channel_description, payout_wallet_address, payout_currency,
                payout_network, payout_extra_id, payout_strategy::text AS "payout_strategy!", payout_threshold_usd,
                donations_enabled, donation_message, notifications_enabled, notify_telegram_user_id, readiness,
-               offer_message_id, offer_posted_at, offer_error, offer_error_at, created_at, updated_at
+               offer_message_id, offer_posted_at, offer_error, offer_error_at, notify_blocked_at, notify_blocked_reason,
+               created_at, updated_at
            FROM channels WHERE id = $1 AND deleted_at IS NULL"#,
         id
     )
@@ -266,7 +270,8 @@ pub async fn list_by_owner(
                closed_channel_title, closed_channel_description, payout_wallet_address, payout_currency,
                payout_network, payout_extra_id, payout_strategy::text AS "payout_strategy!", payout_threshold_usd,
                donations_enabled, donation_message, notifications_enabled, notify_telegram_user_id, readiness,
-               offer_message_id, offer_posted_at, offer_error, offer_error_at, created_at, updated_at
+               offer_message_id, offer_posted_at, offer_error, offer_error_at, notify_blocked_at, notify_blocked_reason,
+               created_at, updated_at
            FROM channels WHERE owner_id = $1 AND deleted_at IS NULL ORDER BY created_at, id"#,
         owner_id
     )
@@ -283,7 +288,8 @@ pub async fn list_all(conn: &mut PgConnection) -> Result<Vec<StoredChannel>, sql
                closed_channel_title, closed_channel_description, payout_wallet_address, payout_currency,
                payout_network, payout_extra_id, payout_strategy::text AS "payout_strategy!", payout_threshold_usd,
                donations_enabled, donation_message, notifications_enabled, notify_telegram_user_id, readiness,
-               offer_message_id, offer_posted_at, offer_error, offer_error_at, created_at, updated_at
+               offer_message_id, offer_posted_at, offer_error, offer_error_at, notify_blocked_at, notify_blocked_reason,
+               created_at, updated_at
            FROM channels WHERE deleted_at IS NULL ORDER BY created_at, id"#
     )
     .fetch_all(&mut *conn)

@@ -202,3 +202,19 @@ where
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+impl World {
+    /// A fresh access token of the world's channel owner (`owner`), by logging in.
+    pub async fn owner_token(&self) -> String {
+        let body = json!({"login": "owner", "password": "correct-horse-9"});
+        let response = self.app.post("/api/v1/auth/login", &body).await;
+        assert_eq!(response.status(), 200, "login of the world's owner failed");
+        let session: Value = response.json().await.unwrap();
+        session["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// `/api/v1/channels/{id}` of the world's channel, plus `suffix`.
+    pub fn channel_path(&self, suffix: &str) -> String {
+        format!("/api/v1/channels/{}{suffix}", self.channel["id"].as_str().unwrap())
+    }
+}

@@ -43,7 +43,7 @@ impl FakeTelegram {
 
 pub(super) fn create_invite_link(state: &mut FakeState, params: &Value) -> Result<Value, ApiError> {
     let chat_id = chat_param(params)?;
-    rates::admit(state, chat_id)?;
+    rates::admit_action(state)?;
     require_right(state, chat_id, "can_invite_users")?;
     let member_limit = int_param(params, "member_limit");
     let joins_by_request = params["creates_join_request"].as_bool().unwrap_or(false);
@@ -82,7 +82,7 @@ pub(super) fn create_invite_link(state: &mut FakeState, params: &Value) -> Resul
 
 pub(super) fn revoke_invite_link(state: &mut FakeState, params: &Value) -> Result<Value, ApiError> {
     let chat_id = chat_param(params)?;
-    rates::admit(state, chat_id)?;
+    rates::admit_action(state)?;
     require_right(state, chat_id, "can_invite_users")?;
     let wanted = params["invite_link"].as_str().unwrap_or_default();
     let record = state
@@ -104,7 +104,7 @@ pub(super) fn member_action(state: &mut FakeState, method: &str, params: &Value)
     let chat_id = chat_param(params)?;
     let user_id =
         int_param(params, "user_id").ok_or_else(|| ApiError::bad_request("invalid user_id specified"))?;
-    rates::admit(state, chat_id)?;
+    rates::admit_action(state)?;
     let right = if method.contains("JoinRequest") { "can_invite_users" } else { "can_restrict_members" };
     require_right(state, chat_id, right)?;
     if user_id == state.bot_id {

@@ -11,8 +11,9 @@ const WINDOW: Duration = Duration::from_secs(1);
 
 #[derive(Default)]
 pub(super) struct RateBook {
-    /// Arrival of every accepted send-like call, with its chat id, in arrival order.
-    sends: Vec<(Instant, i64)>,
+    /// Arrival of every accepted send-like call, with the chat (or, for admin actions, the member) it
+    /// counts against per chat — `None` for calls limited only globally — in arrival order.
+    sends: Vec<(Instant, Option<i64>)>,
     /// `(global per second, per chat per second)` when enforcement is on.
     limits: Option<(usize, usize)>,
     rejected: usize,
@@ -29,16 +30,18 @@ impl FakeTelegram {
         self.lock().rates.rejected
     }
 
-    /// Arrival instants and chat ids of every accepted send-like call.
-    pub fn send_log(&self) -> Vec<(Instant, i64)> {
+    /// Arrival instants and per-chat keys of every accepted send-like call.
+    pub fn send_log(&self) -> Vec<(Instant, Option<i64>)> {
         self.lock().rates.sends.clone()
     }
 
     /// The most send-like calls to one chat within any sliding one-second window.
     pub fn max_per_chat_in_any_second(&self) -> usize {
         let mut per_chat: HashMap<i64, Vec<Instant>> = HashMap::new();
-        for &(at, chat_id) in &self.lock().rates.sends {
-            per_chat.entry(chat_id).or_default().push(at);
+        for &(at, key) in &self.lock().rates.sends {
+            if let Some(chat_id) = key {
+                per_chat.entry(chat_id).or_default().push(at);
+            }
         }
         per_chat.values().map(|instants| max_in_window(instants)).max().unwrap_or(0)
     }
@@ -50,15 +53,29 @@ impl FakeTelegram {
     }
 }
 
-/// Records a send-like call to `chat_id`, or refuses it with 429 when it would exceed an enforced limit.
+/// Records a message-like call to `chat_id` (global and per-chat limits), or refuses it with 429.
 pub(super) fn admit(state: &mut FakeState, chat_id: i64) -> Result<(), ApiError> {
+    admit_keyed(state, Some(chat_id))
+}
+
+/// Records an admin action (invite links, bans, join requests), limited only by the global rate:
+/// Telegram's per-chat rate is about messages posted in a chat.
+pub(super) fn admit_action(state: &mut FakeState) -> Result<(), ApiError> {
+    admit_keyed(state, None)
+}
+
+fn admit_keyed(state: &mut FakeState, key: Option<i64>) -> Result<(), ApiError> {
     let now = Instant::now();
     let book = &mut state.rates;
     if let Some((global, per_chat)) = book.limits {
-        let recent: Vec<&(Instant, i64)> =
+        let recent: Vec<&(Instant, Option<i64>)> =
             book.sends.iter().rev().take_while(|(at, _)| now.duration_since(*at) < WINDOW).collect();
-        let in_chat: Vec<Instant> =
-            recent.iter().filter(|(_, chat)| *chat == chat_id).map(|(at, _)| *at).collect();
+        let in_chat: Vec<Instant> = match key {
+            Some(chat_id) => {
+                recent.iter().filter(|(_, chat)| *chat == Some(chat_id)).map(|(at, _)| *at).collect()
+            }
+            None => Vec::new(),
+        };
         // Both lists run newest first: waiting for the `limit`-th newest to age out frees one place.
         let blocking = |newest_first: Vec<Instant>, limit: usize| {
             (newest_first.len() >= limit)
@@ -74,7 +91,7 @@ pub(super) fn admit(state: &mut FakeState, chat_id: i64) -> Result<(), ApiError>
             return Err(ApiError(429, description, Some(retry_after)));
         }
     }
-    book.sends.push((now, chat_id));
+    book.sends.push((now, key));
     Ok(())
 }
 
