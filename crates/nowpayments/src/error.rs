@@ -44,27 +44,12 @@ fn message(body: &[u8]) -> String {
 
 /// Maps a transport failure (timeout, refused connection, broken body) to a port error.
 pub(crate) fn transport(error: reqwest::Error) -> GatewayError {
-    let kind = if error.is_timeout() {
-        "timed out"
-    } else if error.is_connect() {
-        "cannot connect"
-    } else {
-        "transport error"
-    };
-    let error = error.without_url();
-    let mut message = format!("{kind}: {error}");
-    let mut source = std::error::Error::source(&error);
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    GatewayError::Unavailable(message)
+    GatewayError::Unavailable(paygate_provider_http::describe_transport(error))
 }
 
 /// Replaces every occurrence of `secret` in the error's text, as a last line of defence.
 pub(crate) fn redact(error: GatewayError, secret: &str) -> GatewayError {
-    let scrub = |text: String| if secret.is_empty() { text } else { text.replace(secret, "[REDACTED]") };
+    let scrub = |text: String| paygate_provider_http::scrub(text, secret);
     match error {
         GatewayError::Unavailable(message) => GatewayError::Unavailable(scrub(message)),
         GatewayError::Rejected(message) => GatewayError::Rejected(scrub(message)),

@@ -33,27 +33,12 @@ fn is_not_found(description: &str) -> bool {
 ///
 /// The URL is stripped because it contains the bot token; the source chain is kept for diagnosis.
 pub(crate) fn transport(error: reqwest::Error) -> MessengerError {
-    let kind = if error.is_timeout() {
-        "timed out"
-    } else if error.is_connect() {
-        "cannot connect"
-    } else {
-        "transport error"
-    };
-    let error = error.without_url();
-    let mut message = format!("{kind}: {error}");
-    let mut source = std::error::Error::source(&error);
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    MessengerError::Unavailable(message)
+    MessengerError::Unavailable(paygate_provider_http::describe_transport(error))
 }
 
 /// Replaces every occurrence of `secret` in the error's text, as a last line of defence.
 pub(crate) fn redact(error: MessengerError, secret: &str) -> MessengerError {
-    let scrub = |text: String| if secret.is_empty() { text } else { text.replace(secret, "[REDACTED]") };
+    let scrub = |text: String| paygate_provider_http::scrub(text, secret);
     match error {
         MessengerError::Unavailable(message) => MessengerError::Unavailable(scrub(message)),
         MessengerError::Rejected { code, description } => {

@@ -68,16 +68,7 @@ impl FakeNowPayments {
             .route("/v1/payment/{id}", get(payment))
             .route("/v1/status", get(status))
             .with_state(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("cannot bind port 0");
-        let addr = listener.local_addr().expect("no local address");
-        let shutdown = CancellationToken::new();
-        let stop = shutdown.clone();
-        tokio::spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async move { stop.cancelled().await })
-                .await
-                .expect("fake NOWPayments server failed");
-        });
+        let (addr, shutdown) = crate::fake_server::serve(router, "NOWPayments").await;
         FakeNowPayments { addr, ipn_secret: ipn_secret.to_owned().into(), state, shutdown }
     }
 

@@ -85,16 +85,7 @@ impl FakeTelegram {
         };
         let shared = Arc::new(Shared { state: Mutex::new(state), update_pushed: Notify::new() });
         let router = Router::new().route("/{bot_token}/{method}", any(handle)).with_state(shared.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("cannot bind port 0");
-        let addr = listener.local_addr().expect("no local address");
-        let shutdown = CancellationToken::new();
-        let stop = shutdown.clone();
-        tokio::spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async move { stop.cancelled().await })
-                .await
-                .expect("fake Telegram server failed");
-        });
+        let (addr, shutdown) = crate::fake_server::serve(router, "Telegram").await;
         FakeTelegram { addr, shared, shutdown }
     }
 

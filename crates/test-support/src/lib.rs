@@ -4,6 +4,7 @@
 
 mod app;
 mod database;
+mod fake_server;
 
 pub use app::{
     SANDBOX_IPN_SECRET, TEST_JWT_SECRET, TestApp, TestAppOptions, spawn_app, spawn_app_with,
