@@ -51,7 +51,7 @@ pub async fn create_code(app: &App, user: UserId) -> AppResult<LinkCode> {
 /// A used, expired or unknown code is refused; at most 5 attempts per Telegram user per 15 minutes.
 pub async fn link(app: &App, telegram_user_id: i64, code: &str) -> AppResult<String> {
     let mut tx = app.pool.begin().await?;
-    let limit = Limit::login_account(&format!("telegram-link:{telegram_user_id}"));
+    let limit = Limit::telegram_link(telegram_user_id);
     limit.check(&mut tx).await?;
     let normalized = code.trim().to_uppercase();
     let Some(user_id) =

@@ -43,6 +43,11 @@ impl Limit {
         Self { bucket: format!("mail:account:{user}"), max: 5, window: HOUR }
     }
 
+    /// 5 wrong `/link` codes per Telegram user per 15 minutes (codes are 8 of 31 characters).
+    pub fn telegram_link(telegram_user_id: i64) -> Self {
+        Self { bucket: format!("telegram-link:{telegram_user_id}"), max: 5, window: FIFTEEN_MINUTES }
+    }
+
     /// 20 forgot-password requests per IP per hour.
     pub fn forgot_ip(ip: &str) -> Self {
         Self { bucket: format!("forgot:ip:{ip}"), max: 20, window: HOUR }

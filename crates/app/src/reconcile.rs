@@ -9,6 +9,9 @@ use uuid::Uuid;
 
 use crate::{App, payment_intake};
 
+/// Polling of a payment that never reaches a final status stops after this many days (needs attention).
+const STOP_POLLING_AFTER_DAYS: i64 = 7;
+
 /// One pass over due invoices, fired by cron.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ReconcileInvoices {
@@ -98,6 +101,17 @@ impl Handler for CheckInvoiceHandler {
             .await
             .map_err(|e| JobError::retryable(e.to_string()))?;
         tracing::info!(kind = "status", invoice_id = %invoice.id, ?outcome, "invoice reconciled");
+        if !update.status.is_final()
+            && invoice.created_at < Utc::now() - chrono::Duration::days(STOP_POLLING_AFTER_DAYS)
+        {
+            // A payment stuck this long at the provider needs a person, not more polling.
+            let mut conn = ctx.pool.acquire().await?;
+            paygate_db::invoices::schedule_check(&mut conn, invoice.id, None).await?;
+            return Err(JobError::fatal(format!(
+                "payment {payment_id} is still {} after {STOP_POLLING_AFTER_DAYS} days; polling stopped",
+                update.status.as_str()
+            )));
+        }
         Ok(())
     }
 }

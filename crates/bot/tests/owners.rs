@@ -199,3 +199,52 @@ async fn an_owner_who_blocked_the_bot_is_recorded_and_not_retried() {
     assert!(channel["notification_delivery"]["blocked_at"].is_string(), "{channel}");
     // Linking again (e.g. after unblocking the bot) clears the mark.
 }
+
+#[tokio::test]
+async fn the_daily_digest_counts_yesterdays_expiries_in_one_message() {
+    let world = World::start().await;
+    world.patch_channel(json!({"notifications": {"enabled": true, "telegram_user_id": OWNER_TG}})).await;
+    world.link_owner().await;
+    let channel: uuid::Uuid = world.channel["id"].as_str().unwrap().parse().unwrap();
+    sqlx::query("INSERT INTO subscribers (telegram_user_id, first_name) SELECT 61000 + n, 'x' FROM generate_series(1, 4) n")
+        .execute(&world.app.pool)
+        .await
+        .unwrap();
+    // Three removed yesterday (UTC), one today.
+    sqlx::query(
+        "INSERT INTO subscriptions (id, channel_id, telegram_user_id, status, tier_level, expires_at, removed_at)
+         SELECT gen_random_uuid(), $1, 61000 + n, 'expired', 0, now() - interval '2 days',
+                CASE WHEN n < 4 THEN date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '12 hours'
+                     ELSE now() END
+         FROM generate_series(1, 4) n",
+    )
+    .bind(channel)
+    .execute(&world.app.pool)
+    .await
+    .unwrap();
+    let midnight = chrono::Utc::now().date_naive().and_hms_opt(0, 0, 0).unwrap().and_utc();
+    let mut conn = world.app.pool.acquire().await.unwrap();
+    paygate_jobs::enqueue(&mut conn, &paygate_app::owner_notify::ExpiryDigest { tick: midnight })
+        .await
+        .unwrap();
+    // The same tick twice (e.g. two instances catching up) still sends one digest.
+    paygate_jobs::enqueue(&mut conn, &paygate_app::owner_notify::ExpiryDigest { tick: midnight })
+        .await
+        .unwrap();
+    drop(conn);
+    let digest = eventually("the digest", || {
+        world.telegram.messages_to(OWNER_TG).into_iter().find(|m| m.text.contains("expired on"))
+    })
+    .await;
+    assert!(digest.text.contains("3 subscription(s)"), "{}", digest.text);
+    until("both digest jobs done", || async {
+        (world
+            .count("SELECT count(*) FROM jobs WHERE kind LIKE 'owner.%' AND state IN ('pending', 'running')")
+            .await
+            == 0)
+            .then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(world.owner_messages("expired on"), 1);
+}

@@ -17,6 +17,13 @@ use sqlx::{ConnectOptions, Connection, postgres::PgConnectOptions};
 
 const BIN: &str = env!("CARGO_BIN_EXE_paygate");
 
+/// A temporary directory the `postgres` system user can pass through (the server runs as it when we are root).
+fn reachable_tempdir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    dir
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -31,8 +38,17 @@ fn start_as(user: Option<&str>, data_dir: &Path, port: u16, log: &Path) -> Child
     let log = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
     let mut command = match user {
         Some(user) => {
+            // The build dir may not be reachable by that user: run a copy placed next to its data.
+            let binary = data_dir.parent().unwrap().join("paygate");
+            if !binary.exists() {
+                std::fs::copy(BIN, &binary).unwrap();
+                std::fs::set_permissions(&binary, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+                    .unwrap();
+            }
             let mut command = Command::new("setpriv");
-            command.args([&format!("--reuid={user}"), &format!("--regid={user}"), "--clear-groups", BIN]);
+            command
+                .args([&format!("--reuid={user}"), &format!("--regid={user}"), "--clear-groups"])
+                .arg(&binary);
             command
         }
         None => Command::new(BIN),
@@ -99,7 +115,7 @@ fn terminate(mut child: Child) {
 
 #[tokio::test]
 async fn embedded_database_persists_across_restarts_without_reinitialising_and_leaves_no_process() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = reachable_tempdir();
     let data_dir = tmp.path().join("data");
     let log = tmp.path().join("paygate.log");
     let port = free_port();
@@ -139,7 +155,7 @@ async fn embedded_database_persists_across_restarts_without_reinitialising_and_l
 
 #[tokio::test]
 async fn a_postgres_left_behind_by_a_killed_paygate_is_stopped_and_reused_on_the_next_start() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = reachable_tempdir();
     let data_dir = tmp.path().join("data");
     let log = tmp.path().join("paygate.log");
     let port = free_port();
@@ -161,7 +177,7 @@ async fn a_postgres_left_behind_by_a_killed_paygate_is_stopped_and_reused_on_the
 
 #[tokio::test]
 async fn fsync_is_on_in_the_running_embedded_server() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = reachable_tempdir();
     let data_dir = tmp.path().join("data");
     let log = tmp.path().join("paygate.log");
     let port = free_port();
@@ -181,7 +197,7 @@ async fn embedded_mode_works_for_an_ordinary_user_too() {
         return; // the other tests already run as an ordinary user
     }
     // As root, run the binary as the unprivileged `postgres` account, which owns its data dir.
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = reachable_tempdir();
     let home = tmp.path().join("user");
     std::fs::create_dir(&home).unwrap();
     let data_dir = home.join("data");
