@@ -1,5 +1,6 @@
 //! Paygate's HTTP front door: the axum router with its middleware, API, health, readiness and metrics.
 
+mod account_pages;
 pub mod api;
 mod health;
 mod layers;
@@ -54,6 +55,8 @@ pub fn router(state: HttpState) -> Router {
         .route("/metrics", get(health::metrics))
         .route("/webhooks/nowpayments", post(webhooks::nowpayments))
         .route("/webhooks/telegram", post(webhooks::telegram))
+        .route("/verify-email", get(account_pages::verify_form).post(account_pages::verify))
+        .route("/reset-password", get(account_pages::reset_form).post(account_pages::reset))
         .route("/pay/{id}", get(pages::payment_page))
         .route("/pay/{id}/status", get(pages::payment_status))
         .route("/sandbox/checkout/{id}", get(pages::checkout_page))

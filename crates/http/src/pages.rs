@@ -14,13 +14,22 @@ use crate::{
     api::{error::ApiError, extract::ApiPath},
 };
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#222}\
     .box{border:1px solid #ddd;border-radius:8px;padding:1.5rem}.sandbox{background:#fff3cd;padding:.5rem 1rem;border-radius:6px}\
     button{font-size:1rem;padding:.6rem 1rem;margin:.3rem .3rem 0 0;border-radius:6px;border:1px solid #888;cursor:pointer}";
+
+/// A small standalone page with `title` and an HTML `body`.
+pub(crate) fn page(title: &str, body: &str) -> Html<String> {
+    Html(format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <title>{0} — Paygate</title><style>{STYLE}</style></head><body><div class=\"box\"><h1>{0}</h1>{body}</div></body></html>",
+        escape(title)
+    ))
+}
 
 /// `GET /pay/{invoice}`: where the provider sends the payer back; shows the status, refreshing itself.
 pub async fn payment_page(

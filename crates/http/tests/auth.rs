@@ -291,3 +291,48 @@ async fn the_audit_log_shows_only_the_callers_own_entries() {
     let page: Value = app.get_as(&omar, "/api/v1/audit").await.json().await.unwrap();
     assert_eq!(page["entries"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn the_mailed_links_open_pages_that_spend_the_token_only_on_submit() {
+    let app = spawn_app_with_worker().await;
+    let session = app.signup("pat").await;
+    let token = mail_token(&app, "Confirm").await;
+    // Opening the link (or a mail scanner prefetching it) does not use the token up.
+    let form = app.get(&format!("/verify-email?token={token}")).await;
+    assert_eq!(form.status(), 200);
+    assert!(form.text().await.unwrap().contains("Confirm my e-mail address"));
+    let confirmed = form_post(&app, "/verify-email", &[("token", &token)]).await;
+    assert!(confirmed.text().await.unwrap().contains("is confirmed"));
+    let me: Value =
+        app.get_as(session["access_token"].as_str().unwrap(), "/api/v1/auth/me").await.json().await.unwrap();
+    assert_eq!(me["email_verified"], true);
+    let again = form_post(&app, "/verify-email", &[("token", &token)]).await;
+    assert!(again.text().await.unwrap().contains("invalid, already used or expired"));
+
+    app.post("/api/v1/auth/forgot-password", &json!({"login": "pat"})).await;
+    let reset = mail_token(&app, "Reset").await;
+    let form = app.get(&format!("/reset-password?token={reset}")).await.text().await.unwrap();
+    assert!(form.contains("new_password"));
+    let weak = form_post(&app, "/reset-password", &[("token", &reset), ("new_password", "short")]).await;
+    assert!(weak.text().await.unwrap().contains("at least 10"));
+    let done =
+        form_post(&app, "/reset-password", &[("token", &reset), ("new_password", "brand-new-horse-7")]).await;
+    assert!(done.text().await.unwrap().contains("password is changed"));
+    assert_eq!(login(&app, "pat", "brand-new-horse-7").await.status(), 200);
+}
+
+/// Submits an HTML form (values here are URL-safe: base64url tokens and plain passwords).
+async fn form_post(
+    app: &paygate_test_support::TestApp,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let body = fields.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+    app.http
+        .post(app.url(path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}

@@ -182,12 +182,16 @@ impl Runner {
         let payload = job.payload.clone();
         // A margin under the lease so the outcome is recorded before another worker may claim it.
         let limit = self.lease.mul_f64(0.9);
-        let handle = tokio::spawn(async move { registry.run(&kind, &ctx, payload).await });
-        match tokio::time::timeout(limit, handle).await {
+        let mut handle = tokio::spawn(async move { registry.run(&kind, &ctx, payload).await });
+        match tokio::time::timeout(limit, &mut handle).await {
             Ok(Ok(result)) => result,
             Ok(Err(join)) if join.is_panic() => Err(JobError::retryable("the handler panicked")),
             Ok(Err(_)) => Err(JobError::retryable("the handler was cancelled")),
-            Err(_) => Err(JobError::retryable(format!("the handler ran longer than {limit:?}"))),
+            Err(_) => {
+                // Stop it, so the retry never runs next to a still-running first attempt.
+                handle.abort();
+                Err(JobError::retryable(format!("the handler ran longer than {limit:?}")))
+            }
         }
     }
 

@@ -294,3 +294,49 @@ async fn a_job_whose_worker_died_is_recovered_after_its_lease_expires() {
     worker.await.unwrap();
     assert_eq!(runs(&pool, "orphan").await, 1);
 }
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Slow;
+
+impl Job for Slow {
+    const KIND: &'static str = "test.slow";
+    const MAX_ATTEMPTS: i32 = 1;
+}
+
+/// Sleeps past its lease, then would record a run.
+struct SlowHandler;
+
+#[async_trait]
+impl Handler for SlowHandler {
+    type Job = Slow;
+    async fn run(&self, ctx: &JobContext, _job: Slow) -> Result<(), JobError> {
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        sqlx::query("INSERT INTO test_runs (label, job_id) VALUES ('slow', $1)")
+            .bind(ctx.job_id.0)
+            .execute(&ctx.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_handler_that_outlives_its_lease_is_stopped_and_never_finishes_behind_the_retry() {
+    let pool = setup().await;
+    let token = CancellationToken::new();
+    let config = WorkerConfig { lease: Duration::from_secs(1), ..fast_config("w1") };
+    let worker = Worker::new(pool.clone(), Registry::new().register(SlowHandler), config);
+    let running = tokio::spawn({
+        let token = token.clone();
+        async move { worker.run(token).await.unwrap() }
+    });
+    let mut conn = pool.acquire().await.unwrap();
+    let id = paygate_jobs::enqueue(&mut conn, &Slow).await.unwrap();
+    drop(conn);
+    wait_until("the job is parked", || async { state_of(&pool, id).await == JobState::NeedsAttention }).await;
+    let job = paygate_jobs::get(&pool, id).await.unwrap().unwrap();
+    assert!(job.last_error.unwrap_or_default().contains("ran longer"));
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(runs(&pool, "slow").await, 0, "the timed-out handler was aborted");
+    token.cancel();
+    running.await.unwrap();
+}
