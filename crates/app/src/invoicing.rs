@@ -83,10 +83,17 @@ pub async fn create(app: &App, user: i64, channel: ChannelId, choice: Choice) ->
         success_url: format!("{base}/pay/{id}"),
         cancel_url: format!("{base}/pay/{id}?cancelled=1"),
     };
-    let created = app.payments.create_invoice(&request).await.map_err(|error| {
-        tracing::warn!(kind = "external", invoice_id = %id, %error, "invoice creation failed at the provider");
-        AppError::Unavailable("the payment provider is not reachable right now; please try again in a minute".into())
-    })?;
+    let created = match app.payments.create_invoice(&request).await {
+        Ok(created) => created,
+        Err(error) => {
+            tracing::warn!(kind = "external", invoice_id = %id, %error, "invoice creation failed at the provider");
+            let mut conn = app.pool.acquire().await?;
+            paygate_db::invoices::finalize(&mut conn, id, "failed").await?;
+            return Err(AppError::Unavailable(
+                "the payment provider is not reachable right now; please try again in a minute".into(),
+            ));
+        }
+    };
     let mut conn = app.pool.acquire().await?;
     paygate_db::invoices::set_provider_invoice(
         &mut conn,

@@ -107,10 +107,15 @@ async fn record_finished(
         .or_else(|| update.pay_currency.clone())
         .unwrap_or_else(|| "unknown".into());
     let (fee, share) = split_fee(settled, app.settings.fee_percent);
-    let (verdict_str, paid_usd, payout_status) = match verdict {
+    let (verdict_str, paid_usd, mut payout_status) = match verdict {
         AmountVerdict::Accepted { paid_usd } => ("accepted", paid_usd, "awaiting_payout"),
         AmountVerdict::Underpaid { paid_usd, .. } => ("underpaid", Some(paid_usd), "on_hold"),
     };
+    if update.outcome_amount.is_none() {
+        // Without the settled amount there is nothing exact to pay out: an operator must look.
+        tracing::error!(kind = "money", invoice_id = %invoice.id, "finished payment without outcome_amount; payout on hold");
+        payout_status = "on_hold";
+    }
     let payment_id = Uuid::now_v7();
     let new = paygate_db::payments::NewPayment {
         id: payment_id,

@@ -139,3 +139,25 @@ async fn status_lists_subscriptions_and_a_new_link_revokes_the_old_one() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_provider_outage_at_invoice_time_is_explained_and_the_next_try_works() {
+    let world = World::start().await;
+    let user = 8101;
+    world.say(user, &format!("/start {}", world.payload('g')));
+    world.messages_to(user, 1).await;
+    world.nowpayments.fail_next("invoice", 1, 503);
+    world.press(user, &format!("pay:{}", world.payload('g')));
+    let reply = world.messages_to(user, 2).await.pop().unwrap();
+    assert!(reply.text.contains("not reachable"), "{}", reply.text);
+    let failed: String =
+        sqlx::query_scalar("SELECT status FROM invoices").fetch_one(&world.app.pool).await.unwrap();
+    assert_eq!(failed, "failed");
+    world.press(user, &format!("pay:{}", world.payload('g')));
+    let pay = world.messages_to(user, 3).await.pop().unwrap();
+    assert!(
+        urls(&pay.reply_markup).iter().any(|u| u.starts_with("https://nowpayments.test/")),
+        "{:?}",
+        pay.reply_markup
+    );
+}
