@@ -67,6 +67,15 @@ pub fn router(state: HttpState) -> Router {
     layers::apply(routes.merge(docs), state)
 }
 
+/// Health, readiness and metrics only (for processes that serve no API: workers, the bot).
+pub fn ops_router(state: HttpState) -> Router {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .with_state(state)
+}
+
 /// Serves the router on `listener` until `shutdown` is cancelled, finishing in-flight requests.
 pub async fn serve(
     listener: tokio::net::TcpListener,

@@ -172,6 +172,11 @@ pub struct Config {
     /// Jobs one worker process runs at the same time.
     #[arg(long, env = "PAYGATE_WORKER_CONCURRENCY", default_value = "8", value_parser = parse::concurrency)]
     pub worker_concurrency: usize,
+
+    /// `worker` and `bot` roles only: serve /healthz, /readyz and /metrics on this address (the
+    /// `serve` and `up` roles expose them on PAYGATE_HTTP_ADDR).
+    #[arg(long, env = "PAYGATE_METRICS_ADDR", value_parser = parse::socket_addr)]
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// A cross-field rule of the configuration was broken.

@@ -49,6 +49,19 @@ pub async fn run(platform: Platform, role: Role, shutdown: CancellationToken) ->
             TcpListener::bind(addr).await.with_context(|| format!("binding PAYGATE_HTTP_ADDR {addr}"))?;
         tasks.spawn(serve(app.clone(), platform.sandbox.clone(), listener, shutdown.clone()));
     }
+    if let (Role::Worker | Role::Bot, Some(addr)) = (role, platform.config.metrics_addr) {
+        let listener =
+            TcpListener::bind(addr).await.with_context(|| format!("binding PAYGATE_METRICS_ADDR {addr}"))?;
+        let router = paygate_http::ops_router(HttpState::new(app.clone(), None));
+        let token = shutdown.clone();
+        tracing::info!(kind = "startup", %addr, "health and metrics listening");
+        tasks.spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(token.cancelled_owned())
+                .await
+                .context("metrics server failed")
+        });
+    }
     if matches!(role, Role::All | Role::Worker) {
         let worker = worker(&app, platform.config.worker_concurrency);
         let token = shutdown.clone();

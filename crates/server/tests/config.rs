@@ -232,3 +232,41 @@ fn human_logs_start_with_the_emoji_legend() {
     assert!(line.starts_with("💾 "), "{line}");
     assert!(out.lines().filter(|l| !l.is_empty()).all(|l| !l.starts_with(char::is_alphanumeric)), "{out}");
 }
+
+#[tokio::test]
+async fn a_worker_serves_health_and_job_metrics_on_its_metrics_address() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .arg("worker")
+        .env_clear()
+        .current_dir(dir.path())
+        .env("PAYGATE_DATABASE_URL", test_database())
+        .env("PAYGATE_DATA_DIR", dir.path().join("data"))
+        .env("PAYGATE_METRICS_ADDR", format!("127.0.0.1:{port}"))
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let mut metrics = String::new();
+    for _ in 0..100 {
+        if let Ok(response) = client.get(format!("http://127.0.0.1:{port}/metrics")).send().await {
+            metrics = response.text().await.unwrap();
+            // The hourly housekeeping cron fires its first tick at start.
+            if metrics.contains("paygate_jobs_total") {
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let ready = client.get(format!("http://127.0.0.1:{port}/readyz")).send().await.unwrap().status();
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGTERM)
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(
+        metrics
+            .contains(r#"paygate_jobs_total{kind="housekeeping.purge_finished_jobs",outcome="succeeded"}"#),
+        "{metrics}"
+    );
+    assert_eq!(ready, 200);
+}
