@@ -1,16 +1,13 @@
 //! Expiry: a sweep every minute queues reminders (3 and 1 days before) and removals, each once per
 //! expiry; removals ban then unban through the paced sender and are only recorded when they worked.
 
-use std::time::Duration;
-
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use paygate_domain::messenger::MessengerError;
 use paygate_jobs::{EnqueueOptions, Handler, Job, JobContext, JobError};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{App, notify, texts};
+use crate::{App, notify, telegram_errors::job_error_retrying_all, texts};
 
 /// Rows handled per batch; a sweep runs batches until the backlog is queued or its budget is spent.
 const BATCH: i64 = 1000;
@@ -167,7 +164,7 @@ impl Handler for RemoveHandler {
             let mut conn = ctx.pool.acquire().await?;
             paygate_db::subscriptions::set_removal_error(&mut conn, sub.id, &error.to_string()).await?;
             tracing::warn!(kind = "retry", subscription_id = %sub.id, %error, "removal failed; will retry");
-            return Err(removal_error(error));
+            return Err(job_error_retrying_all(error));
         }
         let mut tx = ctx.pool.begin().await?;
         if paygate_db::subscriptions::mark_expired(&mut tx, sub.id, job.expires_at).await? {
@@ -179,16 +176,5 @@ impl Handler for RemoveHandler {
         tx.commit().await?;
         tracing::info!(kind = "user", subscription_id = %sub.id, chat_id = chat, "expired subscriber removed");
         Ok(())
-    }
-}
-
-/// Every removal failure is retried (rights may be restored); Telegram's own delay is honoured.
-fn removal_error(error: MessengerError) -> JobError {
-    match error {
-        MessengerError::RateLimited { retry_after } => JobError::retry_after(
-            MessengerError::RateLimited { retry_after },
-            retry_after.max(Duration::from_secs(1)),
-        ),
-        other => JobError::retryable(other),
     }
 }

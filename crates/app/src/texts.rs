@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
-/// Escapes `<`, `>` and `&` for Telegram's HTML parse mode.
+/// Escapes `&`, `<`, `>` and `"` for HTML (Telegram's HTML parse mode and Paygate's own pages).
 pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 pub fn date(at: DateTime<Utc>) -> String {

@@ -15,13 +15,9 @@ async fn the_same_ipn_delivered_twice_and_twenty_times_concurrently_records_one_
     let order = world.buy(9101, 'g').await;
     assert_eq!(world.ipn(&order, "777", "finished", "5.00", "0.0015").await.status(), 200);
     assert_eq!(world.ipn(&order, "777", "finished", "5.00", "0.0015").await.status(), 200);
-    let mut parallel = Vec::new();
-    for _ in 0..20 {
-        let world = &world;
-        let order = order.clone();
-        parallel.push(async move { world.ipn(&order, "777", "finished", "5.00", "0.0015").await.status() });
-    }
-    let statuses = futures_join(parallel).await;
+    let parallel =
+        (0..20).map(|_| async { world.ipn(&order, "777", "finished", "5.00", "0.0015").await.status() });
+    let statuses = futures::future::join_all(parallel).await;
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
     eventually("the invite", || (!world.telegram.invite_links().is_empty()).then_some(())).await;
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
@@ -29,39 +25,6 @@ async fn the_same_ipn_delivered_twice_and_twenty_times_concurrently_records_one_
     assert_eq!(world.count("SELECT count(*) FROM invites").await, 1);
     assert_eq!(world.telegram.invite_links().len(), 1);
     assert_eq!(world.count("SELECT count(*) FROM payment_events").await, 22, "every delivery is kept");
-}
-
-async fn futures_join<F: std::future::Future<Output = reqwest::StatusCode>>(
-    futures: Vec<F>,
-) -> Vec<reqwest::StatusCode> {
-    let mut set = Vec::new();
-    for future in futures {
-        set.push(future);
-    }
-    let mut out = Vec::new();
-    // Drive them all at once.
-    let results = futures_util_join_all(set).await;
-    out.extend(results);
-    out
-}
-
-async fn futures_util_join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
-    let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).collect();
-    let mut outputs: Vec<Option<F::Output>> = (0..pinned.len()).map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (i, future) in pinned.iter_mut().enumerate() {
-            if outputs[i].is_none() {
-                match future.as_mut().poll(cx) {
-                    std::task::Poll::Ready(value) => outputs[i] = Some(value),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
-    })
-    .await;
-    outputs.into_iter().map(|o| o.expect("every future finished")).collect()
 }
 
 #[tokio::test]

@@ -14,9 +14,7 @@ use crate::{
     api::{error::ApiError, extract::ApiPath},
 };
 
-pub(crate) fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+pub(crate) use paygate_app::texts::escape;
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#222}\
     .box{border:1px solid #ddd;border-radius:8px;padding:1.5rem}.sandbox{background:#fff3cd;padding:.5rem 1rem;border-radius:6px}\
@@ -24,8 +22,13 @@ const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:36rem;margi
 
 /// A small standalone page with `title` and an HTML `body`.
 pub(crate) fn page(title: &str, body: &str) -> Html<String> {
+    page_with_head(title, "", body)
+}
+
+/// Like [`page`], with extra `<head>` markup (e.g. a refresh).
+fn page_with_head(title: &str, head: &str, body: &str) -> Html<String> {
     Html(format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+        "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">{head}\
          <title>{0} — Paygate</title><style>{STYLE}</style></head><body><div class=\"box\"><h1>{0}</h1>{body}</div></body></html>",
         escape(title)
     ))
@@ -50,11 +53,8 @@ pub async fn payment_page(
     } else {
         "<meta http-equiv=\"refresh\" content=\"5\">"
     };
-    Ok(Html(format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\">{refresh}<title>Paygate payment</title><style>{STYLE}</style></head>\
-         <body><div class=\"box\"><h1>Payment</h1><p id=\"status\" data-status=\"{}\">{message}</p></div></body></html>",
-        escape(&status)
-    )))
+    let body = format!("<p id=\"status\" data-status=\"{}\">{message}</p>", escape(&status));
+    Ok(page_with_head("Payment", refresh, &body))
 }
 
 /// `GET /pay/{invoice}/status`: the status alone, for scripts.
@@ -82,17 +82,15 @@ pub async fn checkout_page(
             "<form method=\"post\" action=\"/sandbox/checkout/{id}/{action}\" style=\"display:inline\"><button>{label}</button></form>"
         )
     };
-    Ok(Html(format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sandbox checkout</title><style>{STYLE}</style></head><body>\
-         <p class=\"sandbox\">🧪 Sandbox payment provider — no real money moves.</p><div class=\"box\"><h1>Pay ${}</h1>\
-         <p>Invoice {id}<br>Status: <b>{}</b></p>{}{}{}</div></body></html>",
-        invoice.price_usd,
+    let body = format!(
+        "<p class=\"sandbox\">🧪 Sandbox payment provider — no real money moves.</p>\
+         <p>Invoice {id}<br>Status: <b>{}</b></p>{}{}{}",
         escape(&invoice.status),
         form("pay", "Pay in full"),
         form("underpay", "Underpay (50 %)"),
         form("expire", "Let it expire"),
-    ))
-    .into_response())
+    );
+    Ok(page(&format!("Pay ${}", invoice.price_usd), &body).into_response())
 }
 
 /// `POST /sandbox/checkout/{invoice}/{action}`: plays the payer's choice, then shows the result page.

@@ -1,10 +1,7 @@
 //! `/api/v1/channels/{id}/subscriptions` and `/payments`: the owner's read API (paged).
 
 use axum::extract::State;
-use paygate_app::{
-    channel_activity::{self, Page, PaymentPage, SubscriptionPage},
-    channels::Caller,
-};
+use paygate_app::channel_activity::{self, Page, PaymentPage, SubscriptionPage};
 use paygate_domain::ids::ChannelId;
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -46,7 +43,7 @@ async fn list_subscriptions(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<axum::Json<SubscriptionPage>, ApiError> {
-    let caller = Caller { id: user.id, role: user.role };
+    let caller = user.caller();
     let status = query.status.as_deref().filter(|s| matches!(*s, "active" | "expired"));
     let page = Page::new(query.limit, query.offset);
     Ok(axum::Json(
@@ -68,7 +65,7 @@ async fn list_payments(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<axum::Json<PaymentPage>, ApiError> {
-    let caller = Caller { id: user.id, role: user.role };
+    let caller = user.caller();
     let page = Page::new(query.limit, query.offset);
     Ok(axum::Json(channel_activity::payments(&state.app, &caller, ChannelId::from_uuid(id), page).await?))
 }

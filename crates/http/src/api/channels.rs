@@ -4,7 +4,7 @@
 use axum::{extract::State, http::StatusCode};
 use paygate_app::{
     channel_views::{ChannelList, ChannelView},
-    channels::{self, Caller},
+    channels,
     links::{self, ChannelLinks},
     offer_requests,
 };
@@ -28,10 +28,6 @@ pub fn router() -> OpenApiRouter<HttpState> {
         .routes(routes!(channel_links))
         .routes(routes!(check_channel))
         .routes(routes!(post_offer))
-}
-
-fn caller(user: AuthUser) -> Caller {
-    Caller { id: user.id, role: user.role }
 }
 
 /// The channel body (documentation mirror of the domain's `ChannelInput`, which is what is parsed).
@@ -125,7 +121,7 @@ async fn list_channels(
     State(state): State<HttpState>,
     user: AuthUser,
 ) -> Result<axum::Json<ChannelList>, ApiError> {
-    Ok(axum::Json(channels::list(&state.app, &caller(user)).await?))
+    Ok(axum::Json(channels::list(&state.app, &user.caller()).await?))
 }
 
 /// Register a channel pair; readiness is checked right away.
@@ -142,7 +138,7 @@ async fn create_channel(
     ClientInfo(client): ClientInfo,
     ApiJson(input): ApiJson<ChannelInput>,
 ) -> Result<(StatusCode, axum::Json<ChannelView>), ApiError> {
-    let channel = channels::create(&state.app, &caller(user), &input, &client).await?;
+    let channel = channels::create(&state.app, &user.caller(), &input, &client).await?;
     Ok((StatusCode::CREATED, axum::Json(channel)))
 }
 
@@ -159,7 +155,7 @@ async fn get_channel(
     user: AuthUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<axum::Json<ChannelView>, ApiError> {
-    Ok(axum::Json(channels::get(&state.app, &caller(user), ChannelId::from_uuid(id)).await?))
+    Ok(axum::Json(channels::get(&state.app, &user.caller(), ChannelId::from_uuid(id)).await?))
 }
 
 /// Change a channel: a JSON merge patch of the channel body (objects merge, arrays such as `tiers` are
@@ -182,7 +178,7 @@ async fn patch_channel(
     ApiJson(patch): ApiJson<serde_json::Value>,
 ) -> Result<axum::Json<ChannelView>, ApiError> {
     let channel =
-        channels::patch(&state.app, &caller(user), ChannelId::from_uuid(id), patch, &client).await?;
+        channels::patch(&state.app, &user.caller(), ChannelId::from_uuid(id), patch, &client).await?;
     Ok(axum::Json(channel))
 }
 
@@ -200,7 +196,7 @@ async fn delete_channel(
     ClientInfo(client): ClientInfo,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    channels::delete(&state.app, &caller(user), ChannelId::from_uuid(id), &client).await?;
+    channels::delete(&state.app, &user.caller(), ChannelId::from_uuid(id), &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -218,7 +214,7 @@ async fn channel_links(
     user: AuthUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<axum::Json<ChannelLinks>, ApiError> {
-    Ok(axum::Json(links::links(&state.app, &caller(user), ChannelId::from_uuid(id)).await?))
+    Ok(axum::Json(links::links(&state.app, &user.caller(), ChannelId::from_uuid(id)).await?))
 }
 
 /// Check now whether the bot has the rights it needs in both chats; answers with the fresh readiness.
@@ -234,7 +230,7 @@ async fn check_channel(
     user: AuthUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<axum::Json<ChannelView>, ApiError> {
-    Ok(axum::Json(channels::check_readiness(&state.app, &caller(user), ChannelId::from_uuid(id)).await?))
+    Ok(axum::Json(channels::check_readiness(&state.app, &user.caller(), ChannelId::from_uuid(id)).await?))
 }
 
 /// Post a fresh offer message in the open channel now (the previous one is deleted); at most once per
@@ -253,6 +249,6 @@ async fn post_offer(
     user: AuthUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<(StatusCode, axum::Json<ChannelView>), ApiError> {
-    let channel = offer_requests::request_post(&state.app, &caller(user), ChannelId::from_uuid(id)).await?;
+    let channel = offer_requests::request_post(&state.app, &user.caller(), ChannelId::from_uuid(id)).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(channel)))
 }

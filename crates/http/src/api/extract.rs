@@ -70,6 +70,11 @@ impl AuthUser {
     pub fn is_operator(&self) -> bool {
         self.role == UserRole::Operator
     }
+
+    /// The caller as the channel use cases see it.
+    pub fn caller(&self) -> paygate_app::channels::Caller {
+        paygate_app::channels::Caller { id: self.id, role: self.role }
+    }
 }
 
 impl FromRequestParts<HttpState> for AuthUser {
