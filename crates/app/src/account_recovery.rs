@@ -88,7 +88,7 @@ pub async fn resend_verification(app: &App, user: UserId) -> AppResult<()> {
 /// Mails a reset link when the account exists; answers the same either way.
 pub async fn forgot_password(app: &App, input: &ForgotPasswordInput, client: &Client) -> AppResult<()> {
     let mut tx = app.pool.begin().await?;
-    let ip_limit = Limit::forgot_ip(client.ip.as_deref().unwrap_or("unknown"));
+    let ip_limit = Limit::forgot_ip(&client.rate_limit_key());
     ip_limit.check(&mut tx).await?;
     ip_limit.hit(&mut tx).await?;
     if let Some(row) = paygate_db::users::by_login(&mut tx, input.login.trim()).await? {

@@ -25,8 +25,9 @@ pub struct Client {
 }
 
 impl Client {
-    fn ip_key(&self) -> &str {
-        self.ip.as_deref().unwrap_or("unknown")
+    /// The key of the per-address rate limits: the IP, or its /64 network for IPv6.
+    pub fn rate_limit_key(&self) -> String {
+        self.ip.as_deref().map_or_else(|| "unknown".to_owned(), crate::ip_key::rate_limit_key_str)
     }
 }
 
@@ -84,9 +85,7 @@ pub struct LoginInput {
 /// Creates an owner account, signs it in and mails an e-mail verification link.
 pub async fn signup(app: &App, input: SignupInput, client: &Client) -> AppResult<AuthSession> {
     let mut conn = app.pool.acquire().await?;
-    let limit = Limit::signup_ip(client.ip_key());
-    limit.check(&mut conn).await?;
-    limit.hit(&mut conn).await?;
+    Limit::signup_ip(&client.rate_limit_key()).acquire(&mut conn).await?;
     drop(conn);
     let (username, email, password) = parse_signup(&input)?;
     create_account(app, &username, &email, &password, UserRole::Owner, client).await
@@ -167,28 +166,31 @@ pub async fn create_operator(app: &App, username: &str, email: &str, password: &
 }
 
 /// Signs in with username or e-mail. Too many failures answer 429 even for the right password.
+///
+/// Every attempt first takes a slot in the account's and the address's failure buckets (atomically,
+/// so parallel attempts cannot all pass the check); a successful one gives its slots back. The
+/// password is checked with no database connection held.
 pub async fn login(app: &App, input: LoginInput, client: &Client) -> AppResult<AuthSession> {
-    let account_limit = Limit::login_account(&input.login);
-    let ip_limit = Limit::login_ip(client.ip_key());
+    let login = input.login.trim();
     let mut conn = app.pool.acquire().await?;
-    account_limit.check(&mut conn).await?;
-    ip_limit.check(&mut conn).await?;
-    let user = paygate_db::users::by_login(&mut conn, input.login.trim()).await?;
+    let user = paygate_db::users::by_login(&mut conn, login).await?;
+    let account_key = user.as_ref().map_or_else(|| login.to_owned(), |u| u.id.to_string());
+    let account_limit = Limit::login_account(&account_key);
+    let ip_limit = Limit::login_ip(&client.rate_limit_key());
+    Limit::acquire_all(&mut conn, &[&account_limit, &ip_limit]).await?;
+    drop(conn);
+    let user_id = user.as_ref().map(|u| UserId::from_uuid(u.id));
     let matches = password::verify(user.as_ref().map(|u| u.password_hash.clone()), input.password).await?;
     let Some(user) = user.filter(|_| matches) else {
-        account_limit.hit(&mut conn).await?;
-        ip_limit.hit(&mut conn).await?;
-        let user_id = paygate_db::users::by_login(&mut conn, input.login.trim())
-            .await?
-            .map(|u| UserId::from_uuid(u.id));
+        let mut conn = app.pool.acquire().await?;
         audit::record(&mut conn, user_id, AuditAction::LoginFailed, json!({}), client.ip.as_deref()).await?;
         return Err(AppError::Unauthorized("invalid_credentials"));
     };
-    account_limit.clear(&mut conn).await?;
-    drop(conn);
     let user_id = UserId::from_uuid(user.id);
     let role = UserRole::parse(&user.role).unwrap_or_default();
     let mut tx = app.pool.begin().await?;
+    account_limit.clear(&mut tx).await?;
+    ip_limit.release_one(&mut tx).await?;
     let session = start_session(app, &mut tx, user_id, role).await?;
     audit::record(&mut tx, Some(user_id), AuditAction::LoginSucceeded, json!({}), client.ip.as_deref())
         .await?;

@@ -13,6 +13,7 @@ pub mod expiry;
 pub mod housekeeping;
 pub mod invites;
 pub mod invoicing;
+pub mod ip_key;
 pub mod jobs;
 pub mod links;
 pub mod mail;

@@ -19,16 +19,17 @@ const FIFTEEN_MINUTES: Duration = Duration::from_secs(15 * 60);
 const HOUR: Duration = Duration::from_secs(3600);
 
 impl Limit {
-    /// 5 failed logins per account per 15 minutes.
-    pub fn login_account(login: &str) -> Self {
+    /// 5 failed logins per account per 15 minutes. `account` is the account id once the login
+    /// resolved to one (so its username and e-mail share the bucket), the lower-cased login otherwise.
+    pub fn login_account(account: &str) -> Self {
         Self {
-            bucket: format!("login:account:{}", login.trim().to_lowercase()),
+            bucket: format!("login:account:{}", account.trim().to_lowercase()),
             max: 5,
             window: FIFTEEN_MINUTES,
         }
     }
 
-    /// 20 failed logins per IP per 15 minutes.
+    /// 20 failed logins per IP (IPv6: per /64, see [`crate::ip_key`]) per 15 minutes.
     pub fn login_ip(ip: &str) -> Self {
         Self { bucket: format!("login:ip:{ip}"), max: 20, window: FIFTEEN_MINUTES }
     }
@@ -60,10 +61,44 @@ impl Limit {
         if count < self.max {
             return Ok(());
         }
+        Err(self.exceeded(oldest))
+    }
+
+    /// Takes one slot in every limit at once, or in none and fails with 429 (check and record are
+    /// one atomic step, so parallel requests cannot all slip past the check).
+    pub async fn acquire_all(conn: &mut PgConnection, limits: &[&Limit]) -> AppResult<()> {
+        let slots: Vec<paygate_db::rate_limits::Slot<'_>> = limits
+            .iter()
+            .map(|limit| paygate_db::rate_limits::Slot {
+                bucket: &limit.bucket,
+                max: limit.max,
+                window_secs: limit.window.as_secs_f64(),
+            })
+            .collect();
+        match paygate_db::rate_limits::try_record(conn, &slots).await? {
+            None => Ok(()),
+            Some((index, oldest)) => Err(limits.get(index).map_or_else(
+                || AppError::RateLimited { retry_after: Duration::from_secs(1) },
+                |limit| limit.exceeded(oldest),
+            )),
+        }
+    }
+
+    /// [`Limit::acquire_all`] of this one limit.
+    pub async fn acquire(&self, conn: &mut PgConnection) -> AppResult<()> {
+        Self::acquire_all(conn, &[self]).await
+    }
+
+    /// Gives back a slot taken by [`Limit::acquire`] (the attempt turned out not to count).
+    pub async fn release_one(&self, conn: &mut PgConnection) -> AppResult<()> {
+        Ok(paygate_db::rate_limits::release_one(conn, &self.bucket).await?)
+    }
+
+    fn exceeded(&self, oldest: Option<chrono::DateTime<Utc>>) -> AppError {
         let frees_at = oldest.unwrap_or_else(Utc::now) + self.window;
         let wait = (frees_at - Utc::now()).to_std().unwrap_or_default().max(Duration::from_secs(1));
         tracing::warn!(kind = "warning", bucket = %self.bucket, "rate limit reached");
-        Err(AppError::RateLimited { retry_after: Duration::from_secs(wait.as_secs() + 1) })
+        AppError::RateLimited { retry_after: Duration::from_secs(wait.as_secs() + 1) }
     }
 
     pub async fn hit(&self, conn: &mut PgConnection) -> AppResult<()> {
