@@ -1,10 +1,6 @@
 //! Middleware shared by every route: request ids, tracing spans, HTTP metrics, body limits.
 
-use std::{
-    net::IpAddr,
-    num::NonZeroU32,
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use axum::http::{HeaderValue, header};
 use axum::{
@@ -14,8 +10,9 @@ use axum::{
     middleware::{self, Next},
     response::{IntoResponse, Response},
 };
-use governor::{DefaultKeyedRateLimiter, Quota, clock::Clock};
 use tower::ServiceBuilder;
+
+use crate::ip_limits::IpLimiter;
 use tower_http::{
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
@@ -28,16 +25,22 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The generous per-IP limit on every route (per instance; login and sign-up have stricter,
-/// database-backed limits shared by all instances).
-pub type IpRateLimiter = DefaultKeyedRateLimiter<IpAddr>;
-
-/// 30 requests per second per IP with bursts of 120.
-pub fn default_ip_limiter() -> IpRateLimiter {
-    let per_second = NonZeroU32::new(30).unwrap_or(NonZeroU32::MIN);
-    let burst = NonZeroU32::new(120).unwrap_or(NonZeroU32::MIN);
-    IpRateLimiter::keyed(Quota::per_second(per_second).allow_burst(burst))
+/// The generous per-IP limit on every route but the provider callbacks (per instance; login and
+/// sign-up have stricter, database-backed limits shared by all instances): 30 requests per second
+/// per IP with bursts of 120.
+pub fn default_ip_limiter() -> IpLimiter {
+    IpLimiter::new(30, 120)
 }
+
+/// Provider callbacks (`/webhooks/…`) skip the generic limit: a provider delivers bursts from a few
+/// addresses. Only callbacks that fail verification count, against this limit: 10 per second per IP
+/// with bursts of 60, then 429 instead of 401.
+pub fn callback_failure_limiter() -> IpLimiter {
+    IpLimiter::new(10, 60)
+}
+
+/// Paths exempt from the generic per-IP limit (they are verified and limited by their handlers).
+const CALLBACK_PREFIX: &str = "/webhooks/";
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
                    script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
@@ -119,15 +122,18 @@ async fn record_metrics(request: Request, next: Next) -> Response {
     response
 }
 
-/// Answers 429 with `Retry-After` when one IP exceeds the generous per-IP quota.
+/// Answers 429 with `Retry-After` when one IP exceeds the generous per-IP quota (provider callbacks
+/// excepted, see [`callback_failure_limiter`]).
 async fn limit_per_ip(State(state): State<crate::HttpState>, request: Request, next: Next) -> Response {
+    if request.uri().path().starts_with(CALLBACK_PREFIX) {
+        return next.run(request).await;
+    }
     let (parts, body) = request.into_parts();
     let ip = crate::api::extract::client_ip(&parts, state.app.settings.trust_forwarded_for);
     if let Some(ip) = ip
-        && let Err(not_until) = state.ip_limiter.check_key(&ip)
+        && let Err(retry_after) = state.ip_limiter.check(&ip)
     {
-        let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
-        let error = paygate_app::AppError::RateLimited { retry_after: wait.max(Duration::from_secs(1)) };
+        let error = paygate_app::AppError::RateLimited { retry_after };
         return crate::api::error::ApiError(error).into_response();
     }
     next.run(Request::from_parts(parts, body)).await

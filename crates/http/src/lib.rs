@@ -3,6 +3,7 @@
 mod account_pages;
 pub mod api;
 mod health;
+mod ip_limits;
 mod layers;
 pub mod metrics_recorder;
 mod pages;
@@ -18,14 +19,17 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use paygate_app::App;
 use utoipa_swagger_ui::SwaggerUi;
 
-pub use layers::IpRateLimiter;
+pub use ip_limits::IpLimiter;
 
 /// Shared state of every handler.
 #[derive(Clone)]
 pub struct HttpState {
     pub app: App,
     pub metrics: PrometheusHandle,
-    pub ip_limiter: Arc<IpRateLimiter>,
+    /// The generic per-IP limit (every route but `/webhooks/…`).
+    pub ip_limiter: Arc<IpLimiter>,
+    /// Provider callbacks that failed verification, per IP.
+    pub callback_failures: Arc<IpLimiter>,
     /// The sandbox payment provider, when it is the one configured (serves the checkout page).
     pub sandbox: Option<Arc<paygate_sandbox::SandboxPayments>>,
 }
@@ -36,6 +40,7 @@ impl HttpState {
             app,
             metrics: metrics_recorder::install(),
             ip_limiter: Arc::new(layers::default_ip_limiter()),
+            callback_failures: Arc::new(layers::callback_failure_limiter()),
             sandbox,
         }
     }

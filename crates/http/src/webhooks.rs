@@ -1,9 +1,11 @@
 //! Provider callbacks: the NOWPayments IPN (signature verified before anything is read or stored).
 
+use std::net::IpAddr;
+
 use axum::{
     body::Bytes,
-    extract::State,
-    http::{HeaderMap, StatusCode},
+    extract::{FromRequestParts, State},
+    http::{HeaderMap, StatusCode, request::Parts},
 };
 use paygate_app::payment_intake::{self, Source};
 use secrecy::ExposeSecret;
@@ -14,6 +16,7 @@ use crate::{HttpState, api::error::ApiError};
 /// the notification is stored (repeats and out-of-order deliveries are harmless).
 pub async fn nowpayments(
     State(state): State<HttpState>,
+    PeerIp(ip): PeerIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
@@ -23,7 +26,7 @@ pub async fn nowpayments(
         Err(error) => {
             tracing::warn!(kind = "warning", %error, "rejected a payment notification");
             metrics::counter!("paygate_ipn_rejected_total").increment(1);
-            return Err(paygate_app::AppError::Unauthorized("invalid_signature").into());
+            return Err(refused(&state, ip));
         }
     };
     let outcome = payment_intake::apply_update(&state.app, &update, Source::Ipn).await?;
@@ -36,6 +39,7 @@ pub async fn nowpayments(
 /// handled before answering, so a crash makes Telegram deliver it again.
 pub async fn telegram(
     State(state): State<HttpState>,
+    PeerIp(ip): PeerIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
@@ -46,11 +50,33 @@ pub async fn telegram(
     let matches: bool = subtle::ConstantTimeEq::ct_eq(given, expected.expose_secret().as_bytes()).into();
     if !matches {
         tracing::warn!(kind = "warning", "rejected a Telegram webhook call without the secret token");
-        return Err(paygate_app::AppError::Unauthorized("invalid_signature").into());
+        return Err(refused(&state, ip));
     }
     match paygate_telegram::parse_update(&body) {
         Ok(update) => paygate_bot::handle_update(&state.app, update).await,
         Err(error) => tracing::warn!(kind = "telegram", %error, "unreadable Telegram update ignored"),
     }
     Ok(StatusCode::OK)
+}
+
+/// 401 for a callback that failed verification, or 429 once its address has failed too often
+/// (callbacks skip the generic per-IP limit; only failures are limited).
+fn refused(state: &HttpState, ip: Option<IpAddr>) -> ApiError {
+    if let Some(ip) = ip
+        && let Err(retry_after) = state.callback_failures.check(&ip)
+    {
+        return paygate_app::AppError::RateLimited { retry_after }.into();
+    }
+    paygate_app::AppError::Unauthorized("invalid_signature").into()
+}
+
+/// The caller's address, as the rate limits see it.
+pub struct PeerIp(pub Option<IpAddr>);
+
+impl FromRequestParts<HttpState> for PeerIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &HttpState) -> Result<Self, Self::Rejection> {
+        Ok(Self(crate::api::extract::client_ip(parts, state.app.settings.trust_forwarded_for)))
+    }
 }

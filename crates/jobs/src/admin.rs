@@ -105,6 +105,31 @@ pub async fn count_by_state(pool: &PgPool) -> Result<Vec<(JobState, i64)>, JobsE
     Ok(rows.into_iter().map(|r| (r.state, r.count)).collect())
 }
 
+/// Jobs waiting, running and needing attention, each counted up to `cap` (a count at `cap` means "at
+/// least"). Each count reads only its state's partial index, never the finished history, so readiness
+/// probes stay cheap however many jobs have run.
+pub async fn count_unfinished_capped(pool: &PgPool, cap: i64) -> Result<UnfinishedCounts, JobsError> {
+    let row = sqlx::query!(
+        r#"SELECT
+             (SELECT count(*) FROM (SELECT 1 FROM jobs WHERE state = 'pending' LIMIT $1) p) AS "pending!",
+             (SELECT count(*) FROM (SELECT 1 FROM jobs WHERE state = 'running' LIMIT $1) r) AS "running!",
+             (SELECT count(*) FROM (SELECT 1 FROM jobs WHERE state = 'needs_attention' LIMIT $1) n)
+               AS "needs_attention!""#,
+        cap
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(UnfinishedCounts { pending: row.pending, running: row.running, needs_attention: row.needs_attention })
+}
+
+/// See [`count_unfinished_capped`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnfinishedCounts {
+    pub pending: i64,
+    pub running: i64,
+    pub needs_attention: i64,
+}
+
 /// Deletes succeeded and cancelled jobs older than `keep`; returns how many.
 pub async fn purge_finished(pool: &PgPool, keep: Duration) -> Result<u64, JobsError> {
     Ok(store::purge_finished(pool, keep).await?)

@@ -11,7 +11,8 @@ mod store;
 mod worker;
 
 pub use admin::{
-    JobRecord, JobState, cancel, count_by_state, get, list_needing_attention, purge_finished, retry,
+    JobRecord, JobState, UnfinishedCounts, cancel, count_by_state, count_unfinished_capped, get,
+    list_needing_attention, purge_finished, retry,
 };
 pub use backoff::backoff_delay;
 pub use cron::{CronSpec, run_cron_pass};

@@ -2,20 +2,26 @@
 
 use std::{cmp::Ordering, collections::BTreeMap};
 
+use paygate_provider_http::{MAX_JSON_DEPTH, check_depth};
 use serde_json::value::RawValue;
 
 /// Re-serialises `body` the way `JSON.stringify` prints a key-sorted copy of it.
 ///
 /// Numbers keep their exact text (`1e-7`, `0.10000000`), because the signer hashed the text it sent;
 /// strings are re-escaped as JavaScript does (only `"`, `\` and control characters).
+///
+/// Nesting is bounded by a linear pre-scan ([`MAX_JSON_DEPTH`] levels) before anything is parsed, so
+/// the walk below (which re-reads each level once) stays linear in the body size and cannot
+/// overflow the stack, whatever an unauthenticated sender posts.
 pub(crate) fn canonical_json(body: &[u8]) -> Result<String, serde_json::Error> {
+    check_depth(body, MAX_JSON_DEPTH).map_err(<serde_json::Error as serde::de::Error>::custom)?;
     let root: &RawValue = serde_json::from_slice(body)?;
     let mut out = String::with_capacity(body.len());
     write_value(root, &mut out)?;
     Ok(out)
 }
 
-/// Appends one value; nesting depth is bounded by `serde_json`'s own recursion limit.
+/// Appends one value; nesting depth was bounded by the pre-scan in [`canonical_json`].
 fn write_value(raw: &RawValue, out: &mut String) -> Result<(), serde_json::Error> {
     let text = raw.get();
     match text.as_bytes().first() {
@@ -145,6 +151,21 @@ mod tests {
     fn malformed_json_is_an_error() {
         for body in ["", "{", r#"{"a":}"#, r#"{"a":1} x"#, r#"{"a":"\ud800"}"#, "NaN"] {
             assert!(canonical_json(body.as_bytes()).is_err(), "{body:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn nesting_is_kept_up_to_the_limit() {
+        let body = format!("{}1{}", "[".repeat(MAX_JSON_DEPTH), "]".repeat(MAX_JSON_DEPTH));
+        assert_eq!(canonical(&body), body);
+    }
+
+    #[test]
+    fn a_hundred_thousand_nested_levels_are_an_error_not_a_stack_overflow() {
+        for (open, close) in [("[", "]"), ("{\"a\":", "}")] {
+            assert!(canonical_json(open.repeat(100_000).as_bytes()).is_err());
+            let balanced = format!("{}1{}", open.repeat(100_000), close.repeat(100_000));
+            assert!(canonical_json(balanced.as_bytes()).is_err());
         }
     }
 }

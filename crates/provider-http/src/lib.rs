@@ -1,5 +1,10 @@
 //! HTTP helpers shared by provider connectors: describing transport failures without leaking URLs
-//! (which may carry credentials), and scrubbing a secret out of any text as a last line of defence.
+//! (which may carry credentials), scrubbing a secret out of any text as a last line of defence, and
+//! bounding the nesting of untrusted JSON before it is parsed.
+
+mod json_depth;
+
+pub use json_depth::{MAX_JSON_DEPTH, TooDeep, check_depth};
 
 /// "timed out: …", "cannot connect: …" or "transport error: …", with the cause chain, never the URL.
 pub fn describe_transport(error: reqwest::Error) -> String {

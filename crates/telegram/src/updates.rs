@@ -13,8 +13,12 @@ pub struct InvalidUpdate(#[from] serde_json::Error);
 /// Parses one update from a webhook body.
 ///
 /// Only a missing or non-integer `update_id` is an error: an unknown or malformed kind becomes
-/// `UpdateKind::Other` (logged), so one odd update never blocks the ones after it.
+/// `UpdateKind::Other` (logged), so one odd update never blocks the ones after it. A body nested
+/// deeper than [`paygate_provider_http::MAX_JSON_DEPTH`] levels is refused by a linear pre-scan
+/// before it is parsed.
 pub fn parse_update(body: &[u8]) -> Result<Update, InvalidUpdate> {
+    paygate_provider_http::check_depth(body, paygate_provider_http::MAX_JSON_DEPTH)
+        .map_err(<serde_json::Error as serde::de::Error>::custom)?;
     let value: Value = serde_json::from_slice(body)?;
     update_from_value(value)
 }
@@ -142,5 +146,20 @@ impl From<WireJoinRequest> for JoinRequest {
             from: request.from.into(),
             invite_link: request.invite_link.map(|link| link.invite_link),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deeply_nested_bodies_are_refused_before_parsing() {
+        for (open, close) in [("[", "]"), (r#"{"message":"#, "}")] {
+            let body = format!("{}1{}", open.repeat(100_000), close.repeat(100_000));
+            assert!(parse_update(body.as_bytes()).is_err());
+        }
+        let shallow = br#"{"update_id": 1, "message": {"chat": {"id": 5}, "message_id": 2, "x": [[[1]]]}}"#;
+        assert!(parse_update(shallow).is_ok());
     }
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::expect_used)] // a harness that cannot start should fail the test loudly
 
 mod app;
+mod conservation;
 mod database;
 mod fake_server;
 
@@ -10,6 +11,7 @@ pub use app::{
     SANDBOX_IPN_SECRET, TEST_JWT_SECRET, TestApp, TestAppOptions, spawn_app, spawn_app_with,
     spawn_app_with_worker,
 };
+pub use conservation::{assert_payments_conserved, payment_violations};
 pub use database::fresh_database;
 pub mod fake_nowpayments;
 pub mod fake_telegram;

@@ -50,6 +50,11 @@ impl From<AppError> for ApiError {
     }
 }
 
+/// An error envelope without field details.
+pub(crate) fn error_response(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    body(status, code, message, vec![])
+}
+
 fn body(status: StatusCode, code: &str, message: impl Into<String>, fields: Vec<FieldErrorBody>) -> Response {
     let body = ErrorBody { error: ErrorDetail { code: code.to_owned(), message: message.into(), fields } };
     (status, Json(body)).into_response()

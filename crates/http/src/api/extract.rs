@@ -4,7 +4,7 @@
 use std::net::{IpAddr, SocketAddr};
 
 use axum::{
-    extract::{ConnectInfo, FromRequest, FromRequestParts},
+    extract::{ConnectInfo, FromRequestParts},
     http::{header::AUTHORIZATION, request::Parts},
 };
 use paygate_app::{AppError, accounts::Client};
@@ -13,12 +13,8 @@ use paygate_domain::{
     ids::{SessionId, UserId},
 };
 
+pub use crate::api::json_body::ApiJson;
 use crate::{HttpState, api::error::ApiError};
-
-/// `axum::Json` answering bad bodies with a 422 in our error shape.
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
-pub struct ApiJson<T>(pub T);
 
 /// `axum::extract::Path` answering malformed ids with 404.
 #[derive(Debug, FromRequestParts)]

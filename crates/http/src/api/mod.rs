@@ -8,6 +8,7 @@ mod channels;
 mod currencies;
 pub mod error;
 pub mod extract;
+mod json_body;
 
 use utoipa::{
     Modify, OpenApi,
