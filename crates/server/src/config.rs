@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use secrecy::SecretString;
 use url::Url;
 
-use crate::parse;
+use crate::{parse, secret_url::SecretUrl};
 
 const MAINNET_USDT: &str = "0xdAC17F958D2ee523a2206206994597C13D831ec7";
 
@@ -104,9 +104,10 @@ pub struct Config {
     #[arg(long, env = "PAYGATE_CHANGENOW_API_URL", default_value = "https://api.changenow.io/v2", value_parser = parse::http_url)]
     pub changenow_api_url: Url,
 
-    /// Ethereum JSON-RPC URL (set together with the host wallet key). Unset: sandbox wallet.
-    #[arg(long, env = "PAYGATE_ETH_RPC_URL", value_parser = parse::http_url)]
-    pub eth_rpc_url: Option<Url>,
+    /// Ethereum JSON-RPC URL (set together with the host wallet key). Unset: sandbox wallet. It often
+    /// embeds a key: shown redacted everywhere.
+    #[arg(long, env = "PAYGATE_ETH_RPC_URL", value_parser = parse::secret_http_url, hide_env_values = true)]
+    pub eth_rpc_url: Option<SecretUrl>,
 
     /// Host wallet private key, 0x + 64 hex (or use PAYGATE_HOST_WALLET_PRIVATE_KEY_FILE).
     #[arg(long, env = "PAYGATE_HOST_WALLET_PRIVATE_KEY", value_parser = parse::private_key, hide_env_values = true)]

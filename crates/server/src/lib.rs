@@ -8,6 +8,7 @@ mod parse;
 mod pg_binaries;
 pub mod platform;
 pub mod roles;
+pub mod secret_url;
 mod secrets;
 pub mod shutdown;
 pub mod telemetry;

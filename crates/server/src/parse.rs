@@ -6,6 +6,8 @@ use rust_decimal::Decimal;
 use secrecy::SecretString;
 use url::Url;
 
+use crate::secret_url::{self, SecretUrl};
+
 pub fn trimmed(raw: &str) -> Result<String, String> {
     let value = raw.trim();
     if value.is_empty() {
@@ -46,13 +48,20 @@ pub fn socket_addr(raw: &str) -> Result<SocketAddr, String> {
     SocketAddr::from_str(&value).map_err(|_| format!("`{value}` is not an address like 127.0.0.1:8080"))
 }
 
+/// An http(s) URL with a host. Errors show it with any credentials redacted.
 pub fn http_url(raw: &str) -> Result<Url, String> {
     let value = trimmed(raw)?;
-    let url = Url::parse(&value).map_err(|e| format!("`{value}` is not a URL: {e}"))?;
+    let shown = secret_url::redact_raw(&value);
+    let url = Url::parse(&value).map_err(|e| format!("{shown} is not a URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(format!("`{value}` must be an http(s) URL with a host"));
+        return Err(format!("{shown} must be an http(s) URL with a host"));
     }
     Ok(url)
+}
+
+/// [`http_url`] for URLs that may embed a key (printed redacted).
+pub fn secret_http_url(raw: &str) -> Result<SecretUrl, String> {
+    http_url(raw).map(SecretUrl::new)
 }
 
 pub fn fee_percent(raw: &str) -> Result<Decimal, String> {
