@@ -3,21 +3,27 @@
 //! Global slots form a calendar in PostgreSQL (one send per `GLOBAL_SPACING`, unique across
 //! instances); a chat's next slot is at least `chat_spacing` after its previous one. A send takes the
 //! first free global slot at or after the chat's next time, so sends never bunch up and a chat that
-//! must wait does not hold back other chats.
+//! must wait does not hold back other chats. The spacings keep a margin under Telegram's limits so
+//! that a send made up to [`LATE_MARGIN`] after its slot (a slow process, network jitter) still
+//! stays within them; a send that would be later than that reserves a new slot instead.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
+use tokio::time::Instant;
 
-/// One global slot per 35 ms: at most 29 sends in any second, under Telegram's ~30/s with room for jitter.
-pub const GLOBAL_SPACING: Duration = Duration::from_millis(35);
-/// Private chats: 1 message per second, plus margin for network jitter.
-pub const PRIVATE_CHAT_SPACING: Duration = Duration::from_millis(1100);
+/// One global slot per 40 ms: at most 25 sends in any second, under Telegram's ~30/s, so that sends
+/// up to `LATE_MARGIN` late plus some network jitter can never add up to 30 in one second.
+pub const GLOBAL_SPACING: Duration = Duration::from_millis(40);
+/// Private chats: 1 message per second, plus a margin for late sends and network jitter.
+pub const PRIVATE_CHAT_SPACING: Duration = Duration::from_millis(1250);
 /// Groups and channels (negative ids): 20 messages per minute, plus margin.
-pub const GROUP_CHAT_SPACING: Duration = Duration::from_millis(3100);
+pub const GROUP_CHAT_SPACING: Duration = Duration::from_millis(3250);
+/// A send may happen at most this long after its reserved instant; later, it reserves again.
+pub const LATE_MARGIN: Duration = Duration::from_millis(60);
 
-/// How far ahead to look for a free global slot in one query (about 70 s at 35 ms).
+/// How far ahead to look for a free global slot in one query (80 s at 40 ms).
 const HORIZON_SLOTS: i64 = 2000;
 /// Reservation attempts before giving up (each retry follows a slot taken concurrently).
 const MAX_ATTEMPTS: u32 = 20;
@@ -27,11 +33,29 @@ pub fn chat_spacing(chat_id: i64) -> Duration {
     if chat_id < 0 { GROUP_CHAT_SPACING } else { PRIVATE_CHAT_SPACING }
 }
 
-/// A reserved send: when it may happen, and how long the caller must wait for it.
+/// A reserved send: when it may happen (database clock), how long the caller must wait for it, and
+/// the local window in which the send keeps the pacer's promise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reservation {
     pub at: DateTime<Utc>,
     pub wait: Duration,
+    /// Local instant not before the reserved slot (the latest estimate of it): sleep until then.
+    pub not_before: Instant,
+    /// Local instant after which the send is too late (earliest estimate of the slot + `LATE_MARGIN`).
+    pub stale_after: Instant,
+}
+
+impl Reservation {
+    fn new(at: DateTime<Utc>, wait_micros: i64, asked: Instant, answered: Instant) -> Self {
+        let wait = Duration::from_micros(u64::try_from(wait_micros).unwrap_or(0));
+        // The database computed `wait` somewhere between `asked` and `answered`.
+        Self { at, wait, not_before: answered + wait, stale_after: asked + wait + LATE_MARGIN }
+    }
+
+    /// Whether a send made now would still be within `LATE_MARGIN` of the reserved slot.
+    pub fn still_on_time(&self) -> bool {
+        Instant::now() <= self.stale_after
+    }
 }
 
 /// Reserves the next send to `chat_id` and returns how long to sleep before making it.
@@ -50,42 +74,58 @@ pub async fn reserve(pool: &PgPool, chat_id: i64) -> Result<Reservation, sqlx::E
         let chat_next = paygate_db::telegram_pacing::lock_chat(&mut tx, chat_id).await?;
         let paused = paygate_db::telegram_pacing::paused_until(&mut tx).await?;
         let earliest = chat_next.max(paused);
+        let asked = Instant::now();
         let Some(slot) =
             paygate_db::telegram_pacing::reserve_slot(&mut tx, earliest, spacing, HORIZON_SLOTS).await?
         else {
             tx.rollback().await?;
             continue;
         };
+        let answered = Instant::now();
         paygate_db::telegram_pacing::set_chat_next(&mut tx, chat_id, slot.at + chat_gap).await?;
         tx.commit().await?;
-        let wait = Duration::from_micros(u64::try_from(slot.wait_micros).unwrap_or(0));
-        return Ok(Reservation { at: slot.at, wait });
+        return Ok(Reservation::new(slot.at, slot.wait_micros, asked, answered));
     }
     tracing::warn!(kind = "telegram", chat_id, "no free Telegram send slot found");
     Err(sqlx::Error::Protocol(format!("no free Telegram send slot after {MAX_ATTEMPTS} attempts")))
 }
 
-/// After a 429: no send is scheduled before `retry_after` from now, on any instance.
-#[tracing::instrument(skip(pool))]
 /// Reserves a global slot only, for admin actions (bans, unbans, invite links, join requests): they
 /// count against the bot's overall rate, not against any chat's message rate.
-pub async fn reserve_global_slot(pool: &PgPool) -> Result<Duration, sqlx::Error> {
+#[tracing::instrument(skip(pool))]
+pub async fn reserve_global(pool: &PgPool) -> Result<Reservation, sqlx::Error> {
     let spacing = micros(GLOBAL_SPACING);
     for _ in 0..MAX_ATTEMPTS {
         let mut tx = pool.begin().await?;
         let paused = paygate_db::telegram_pacing::paused_until(&mut tx).await?;
+        let asked = Instant::now();
         let Some(slot) =
             paygate_db::telegram_pacing::reserve_slot(&mut tx, paused, spacing, HORIZON_SLOTS).await?
         else {
             tx.rollback().await?;
             continue;
         };
+        let answered = Instant::now();
         tx.commit().await?;
-        return Ok(Duration::from_micros(u64::try_from(slot.wait_micros).unwrap_or(0)));
+        return Ok(Reservation::new(slot.at, slot.wait_micros, asked, answered));
     }
     Err(sqlx::Error::Protocol(format!("no free Telegram send slot after {MAX_ATTEMPTS} attempts")))
 }
 
+/// `reserve_global` returning only the wait.
+pub async fn reserve_global_slot(pool: &PgPool) -> Result<Duration, sqlx::Error> {
+    Ok(reserve_global(pool).await?.wait)
+}
+
+/// Whether a 429 pause is in force now (checked again at send time: reservations made before a
+/// 429 must not fire into the pause).
+pub async fn is_paused(pool: &PgPool) -> Result<bool, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    paygate_db::telegram_pacing::is_paused(&mut conn).await
+}
+
+/// After a 429: no send is scheduled before `retry_after` from now, on any instance.
+#[tracing::instrument(skip(pool))]
 pub async fn back_off(pool: &PgPool, retry_after: Duration) -> Result<(), sqlx::Error> {
     let until = Utc::now() + chrono::TimeDelta::microseconds(micros(retry_after));
     let mut conn = pool.acquire().await?;

@@ -87,13 +87,17 @@ async fn concurrent_reservations_respect_the_global_and_per_chat_limits() {
 async fn a_chat_that_must_wait_does_not_delay_other_chats() {
     let pool = fresh_database().await;
 
-    let first = pacer::reserve(&pool, 1).await.unwrap();
-    let again = pacer::reserve(&pool, 1).await.unwrap();
+    // A channel's fourth send waits about ten seconds for its own slot (3.25 s apart)...
+    let first = pacer::reserve(&pool, CHANNEL).await.unwrap();
+    let mut again = first;
+    for _ in 0..3 {
+        again = pacer::reserve(&pool, CHANNEL).await.unwrap();
+    }
+    // ...and another chat reserved afterwards is not queued behind it.
     let other = pacer::reserve(&pool, 2).await.unwrap();
 
-    assert!(again.at - first.at >= ONE_SECOND);
+    assert!(again.at - first.at >= chrono::TimeDelta::seconds(9));
     assert!(other.at < again.at, "the other chat took a free slot before the waiting chat's");
-    assert!(other.wait < Duration::from_millis(500), "{:?}", other.wait);
 }
 
 /// The throttling test. A removal here is one paced call: 1,000 calls to 1,000 different chats,
@@ -136,6 +140,35 @@ async fn a_thousand_paced_calls_from_eight_tasks_never_exceed_telegram_limits() 
     assert!(fake.max_per_chat_in_any_second() <= 1, "per chat {}", fake.max_per_chat_in_any_second());
 }
 
+/// A stalled process (descheduled on a loaded machine) wakes many paced calls late at once: each
+/// notices its slot has passed and takes a new one instead of firing in a bunch.
+#[tokio::test]
+async fn calls_woken_late_by_a_stalled_process_take_new_slots_instead_of_bunching() {
+    let pool = fresh_database().await;
+    let (fake, sender) = sender(&pool).await;
+    fake.enforce_limits(30, 1);
+    let mut tasks = tokio::task::JoinSet::new();
+    for user in 0..120 {
+        let sender = sender.clone();
+        tasks.spawn(async move { sender.act(|| sender.api().ban_chat_member(CHANNEL, 1000 + user)).await });
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while fake.bans().len() < 5 {
+        assert!(std::time::Instant::now() < deadline, "the first calls never came");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Nothing in this process runs for two seconds (the test runtime has one thread): about fifty
+    // reserved slots pass meanwhile.
+    std::thread::sleep(Duration::from_secs(2));
+
+    for result in tasks.join_all().await {
+        result.unwrap();
+    }
+    assert_eq!(fake.rate_limited_calls(), 0);
+    assert_eq!(fake.bans().len(), 120);
+    assert!(fake.max_global_in_any_second() <= 30, "global {}", fake.max_global_in_any_second());
+}
+
 #[tokio::test]
 async fn repeated_messages_to_one_user_are_spaced_at_least_a_second_apart() {
     let pool = fresh_database().await;
@@ -168,15 +201,16 @@ async fn a_rate_limit_pushes_every_next_slot_back_by_retry_after() {
         "next slot at {} after a 429 at {before}",
         next.at
     );
-    assert!(next.wait >= Duration::from_millis(1900), "{:?}", next.wait);
 }
 
 #[tokio::test]
 async fn a_shorter_back_off_never_shortens_a_longer_one() {
     let pool = fresh_database().await;
 
+    let before = Utc::now();
     pacer::back_off(&pool, Duration::from_secs(5)).await.unwrap();
     pacer::back_off(&pool, Duration::from_secs(1)).await.unwrap();
 
-    assert!(pacer::reserve_slot(&pool, 1).await.unwrap() >= Duration::from_millis(4500));
+    let next = pacer::reserve(&pool, 1).await.unwrap();
+    assert!(next.at >= before + chrono::TimeDelta::seconds(5), "next slot at {} (before {before})", next.at);
 }

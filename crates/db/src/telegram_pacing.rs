@@ -32,6 +32,13 @@ pub async fn paused_until(conn: &mut PgConnection) -> Result<DateTime<Utc>, sqlx
     sqlx::query_scalar!("SELECT paused_until FROM telegram_pacing WHERE id = 1").fetch_one(conn).await
 }
 
+/// Whether the global pause after a 429 lasts beyond now (database clock).
+pub async fn is_paused(conn: &mut PgConnection) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT paused_until > now() AS "paused!" FROM telegram_pacing WHERE id = 1"#)
+        .fetch_one(conn)
+        .await
+}
+
 /// Pauses every send until at least `until` (never shortens a longer pause).
 pub async fn pause_until(
     conn: &mut PgConnection,

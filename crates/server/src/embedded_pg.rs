@@ -17,7 +17,10 @@ use secrecy::{ExposeSecret, SecretString};
 use sqlx::postgres::PgConnectOptions;
 use tokio::process::{Child, Command};
 
-use crate::pg_binaries;
+use crate::{
+    embedded_owner::{Owner, StartLock},
+    pg_binaries,
+};
 
 const SUPERUSER: &str = "paygate";
 const DATABASE: &str = "paygate";
@@ -37,10 +40,14 @@ fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> EmbeddedErro
     move |source| EmbeddedError::Io { context, source }
 }
 
-/// A running embedded server; call [`EmbeddedPostgres::stop`] before exiting.
+/// A running embedded server; call [`EmbeddedPostgres::stop`] before exiting. When another Paygate
+/// process of the same data dir already runs one (say `paygate up` while an operator runs an admin
+/// command), that server is used and left running.
 #[derive(Debug)]
 pub struct EmbeddedPostgres {
-    child: Child,
+    /// `None`: the server belongs to another Paygate process.
+    child: Option<Child>,
+    root: PathBuf,
     pgdata: PathBuf,
     port: u16,
     password: SecretString,
@@ -53,13 +60,28 @@ struct RunAs {
 }
 
 impl EmbeddedPostgres {
-    /// Initialises the cluster on first use (never again), starts it and creates the database.
+    /// Uses the server another Paygate process runs for this data dir, or else initialises the cluster
+    /// on first use (never again), starts it and creates the database.
     pub async fn start(data_dir: &Path) -> Result<Self, EmbeddedError> {
         let bin = pg_binaries::locate().map_err(EmbeddedError::Setup)?;
         let run_as = run_as()?;
         let root = prepare_root(data_dir, run_as.is_some())?;
         let pgdata = root.join("postgres");
         let password = load_or_create_password(&root)?;
+        // One process at a time decides and starts; the others then find its server running.
+        let _lock = StartLock::acquire(&root).await.map_err(io("locking the data dir"))?;
+        if let Some(owner) = Owner::live(&root) {
+            let mut server = Self { child: None, root, pgdata, port: owner.port, password };
+            server.wait_ready().await?;
+            server.ensure_database().await?;
+            tracing::info!(
+                kind = "db",
+                port = owner.port,
+                owner_pid = owner.pid,
+                "using the embedded PostgreSQL that another paygate process runs for this data dir"
+            );
+            return Ok(server);
+        }
         if run_as.is_some() {
             check_reachable(&pgdata)?;
         }
@@ -70,10 +92,23 @@ impl EmbeddedPostgres {
         }
         stop_leftover(&pgdata).await;
         let port = free_port()?;
-        let child = spawn_postgres(&bin, &root, &pgdata, port, run_as.as_ref())?;
-        let mut server = Self { child, pgdata, port, password };
-        server.wait_ready().await?;
-        server.ensure_database().await?;
+        Owner::this_process(port).write(&root).map_err(io("recording the server's port"))?;
+        let child = match spawn_postgres(&bin, &root, &pgdata, port, run_as.as_ref()) {
+            Ok(child) => child,
+            Err(error) => {
+                Owner::remove_if_ours(&root);
+                return Err(error);
+            }
+        };
+        let mut server = Self { child: Some(child), root, pgdata, port, password };
+        if let Err(error) = server.wait_ready().await {
+            let _ = server.stop().await;
+            return Err(error);
+        }
+        if let Err(error) = server.ensure_database().await {
+            let _ = server.stop().await;
+            return Err(error);
+        }
         tracing::info!(kind = "db", port, "embedded PostgreSQL is up");
         Ok(server)
     }
@@ -99,7 +134,7 @@ impl EmbeddedPostgres {
     async fn wait_ready(&mut self) -> Result<(), EmbeddedError> {
         let deadline = tokio::time::Instant::now() + START_TIMEOUT;
         loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
+            if let Some(Ok(Some(status))) = self.child.as_mut().map(Child::try_wait) {
                 return Err(EmbeddedError::Setup(format!(
                     "the server exited at start ({status}); see {}",
                     self.pgdata.parent().unwrap_or(&self.pgdata).join("postgres.log").display()
@@ -123,28 +158,46 @@ impl EmbeddedPostgres {
             .fetch_one(&mut conn)
             .await
             .map_err(setup)?;
-        if !exists {
-            sqlx::query("CREATE DATABASE paygate").execute(&mut conn).await.map_err(setup)?;
+        if !exists && let Err(error) = sqlx::query("CREATE DATABASE paygate").execute(&mut conn).await {
+            // Another process may have created it at the same moment.
+            let code = error.as_database_error().and_then(|e| e.code()).unwrap_or_default();
+            if code != "42P04" {
+                return Err(setup(error));
+            }
         }
         Ok(())
     }
 
     /// Fast shutdown (SIGINT): aborts open transactions, checkpoints, and waits for the server to exit.
+    /// A server another Paygate process started is left running.
     pub async fn stop(mut self) -> Result<(), EmbeddedError> {
-        let Some(raw) = self.child.id() else { return Ok(()) };
-        let pid = Pid::from_raw(i32::try_from(raw).map_err(|_| EmbeddedError::Setup("bad pid".into()))?);
-        let _ = kill(pid, Signal::SIGINT);
-        match tokio::time::timeout(STOP_TIMEOUT, self.child.wait()).await {
-            Ok(status) => {
-                status.map_err(io("waiting for the server to stop"))?;
-                tracing::info!(kind = "db", "embedded PostgreSQL stopped");
-                Ok(())
-            }
-            Err(_) => {
-                let _ = kill(pid, Signal::SIGQUIT);
-                let _ = self.child.wait().await;
-                Err(EmbeddedError::Setup("the server did not stop within 60 s; sent SIGQUIT".into()))
-            }
+        let Some(child) = self.child.as_mut() else {
+            tracing::info!(
+                kind = "db",
+                "left the embedded PostgreSQL running for the paygate process that started it"
+            );
+            return Ok(());
+        };
+        let result = stop_child(child).await;
+        Owner::remove_if_ours(&self.root);
+        result
+    }
+}
+
+async fn stop_child(child: &mut Child) -> Result<(), EmbeddedError> {
+    let Some(raw) = child.id() else { return Ok(()) };
+    let pid = Pid::from_raw(i32::try_from(raw).map_err(|_| EmbeddedError::Setup("bad pid".into()))?);
+    let _ = kill(pid, Signal::SIGINT);
+    match tokio::time::timeout(STOP_TIMEOUT, child.wait()).await {
+        Ok(status) => {
+            status.map_err(io("waiting for the server to stop"))?;
+            tracing::info!(kind = "db", "embedded PostgreSQL stopped");
+            Ok(())
+        }
+        Err(_) => {
+            let _ = kill(pid, Signal::SIGQUIT);
+            let _ = child.wait().await;
+            Err(EmbeddedError::Setup("the server did not stop within 60 s; sent SIGQUIT".into()))
         }
     }
 }

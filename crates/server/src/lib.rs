@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod config;
+mod embedded_owner;
 pub mod embedded_pg;
 mod human_log;
 mod parse;
