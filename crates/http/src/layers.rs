@@ -129,7 +129,8 @@ async fn limit_per_ip(State(state): State<crate::HttpState>, request: Request, n
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let ip = crate::api::extract::client_ip(&parts, state.app.settings.trust_forwarded_for);
+    let ip = crate::api::extract::client_ip(&parts, state.app.settings.trust_forwarded_for)
+        .map(paygate_app::ip_key::rate_limit_key); // IPv6: one bucket per /64
     if let Some(ip) = ip
         && let Err(retry_after) = state.ip_limiter.check(&ip)
     {
