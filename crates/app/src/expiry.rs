@@ -1,5 +1,5 @@
 //! Expiry: a sweep every minute queues reminders (3 and 1 days before) and removals, each once per
-//! expiry; removals ban then unban through the paced sender and are only recorded when they worked.
+//! expiry; removals ban then unban through the paced sender, effectively once (see `removal`).
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -7,7 +7,7 @@ use paygate_jobs::{EnqueueOptions, Handler, Job, JobContext, JobError};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{App, notify, telegram_errors::job_error_retrying_all, texts};
+use crate::{App, notify, texts};
 
 /// Rows handled per batch; a sweep runs batches until the backlog is queued or its budget is spent.
 const BATCH: i64 = 1000;
@@ -137,44 +137,24 @@ pub struct RemoveHandler(pub App);
 impl Handler for RemoveHandler {
     type Job = RemoveSubscriber;
 
+    /// Records the removal of this expiry (once) and runs it step by step; see [`crate::removal`].
     async fn run(&self, ctx: &JobContext, job: RemoveSubscriber) -> Result<(), JobError> {
-        let app = &self.0;
-        let mut conn = ctx.pool.acquire().await?;
-        let Some(sub) = paygate_db::subscriptions::get(&mut conn, job.subscription_id).await? else {
+        let mut tx = ctx.pool.begin().await?;
+        let Some(sub) = paygate_db::subscriptions::lock_by_id(&mut tx, job.subscription_id).await? else {
             return Ok(());
         };
-        if sub.status != "active" || sub.expires_at != job.expires_at || sub.expires_at > Utc::now() {
-            return Ok(()); // renewed meanwhile: keep the member
-        }
-        let offer = paygate_db::offers::offer(&mut conn, sub.channel_id).await?;
-        drop(conn);
-        let Some(offer) = offer else {
+        let Some(offer) = paygate_db::offers::offer(&mut tx, sub.channel_id).await? else {
             return Err(JobError::fatal("the channel of this subscription was deleted"));
         };
-        let sender =
-            app.telegram.as_ref().ok_or_else(|| JobError::retryable("no Telegram bot is configured"))?;
-        let (chat, user) = (offer.closed_chat_id, sub.telegram_user_id);
-        // Admin actions count against the bot's global rate only: Telegram's 1/s-per-chat limit is
-        // about messages posted in a chat, not about removing many members of one channel.
-        let removal = async {
-            sender.act(|| sender.api().ban_chat_member(chat, user)).await?;
-            sender.act(|| sender.api().unban_chat_member(chat, user, true)).await
-        };
-        if let Err(error) = removal.await {
-            let mut conn = ctx.pool.acquire().await?;
-            paygate_db::subscriptions::set_removal_error(&mut conn, sub.id, &error.to_string()).await?;
-            tracing::warn!(kind = "retry", subscription_id = %sub.id, %error, "removal failed; will retry");
-            return Err(job_error_retrying_all(error));
-        }
-        let mut tx = ctx.pool.begin().await?;
-        if paygate_db::subscriptions::mark_expired(&mut tx, sub.id, job.expires_at).await? {
-            let renew = notify::Button::callback("🔄 Renew", &format!("renew:{}", sub.id.simple()));
-            notify::enqueue(&mut tx, user, &texts::expired(&offer.closed_title), vec![vec![renew]])
-                .await
-                .map_err(JobError::retryable)?;
-        }
+        let removal = paygate_db::member_removals::for_expiry(
+            &mut tx,
+            sub.id,
+            job.expires_at,
+            offer.closed_chat_id,
+            sub.telegram_user_id,
+        )
+        .await?;
         tx.commit().await?;
-        tracing::info!(kind = "user", subscription_id = %sub.id, chat_id = chat, "expired subscriber removed");
-        Ok(())
+        crate::removal::run(&self.0, ctx, removal).await
     }
 }

@@ -7,6 +7,7 @@ use paygate_domain::channel::TierLevel;
 use paygate_jobs::{Handler, Job, JobContext, JobError};
 use paygate_telegram::InviteLinkRequest;
 use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::{
@@ -113,24 +114,75 @@ impl Handler for RevokeInviteHandler {
     }
 }
 
+/// Re-issues a subscriber may ask for: at most one per `REISSUE_GAP`...
+pub const REISSUE_GAP: std::time::Duration = std::time::Duration::from_secs(60);
+/// ...and at most `REISSUE_DAILY_CAP` per 24 hours, per subscription, so that nobody can spend the
+/// bot's global Telegram budget (each re-issue creates and revokes a link) by pressing "New link".
+pub const REISSUE_DAILY_CAP: i64 = 10;
+/// The conflict code of a refused re-issue (the bot answers it with a toast only).
+pub const REISSUE_LIMITED: &str = "invite_reissue_limited";
+
 /// A subscriber asks for a new link: old open links are revoked and a fresh one is issued, only while
-/// the subscription is active. At most one re-issue per minute.
+/// the subscription is active and within the re-issue limits (checked under the subscription's lock).
 pub async fn reissue(app: &App, telegram_user_id: i64, subscription_id: Uuid) -> AppResult<()> {
     let mut tx = app.pool.begin().await?;
-    let subscription = paygate_db::subscriptions::get(&mut tx, subscription_id)
+    let subscription = paygate_db::subscriptions::lock_by_id(&mut tx, subscription_id)
         .await?
         .filter(|s| s.telegram_user_id == telegram_user_id)
         .ok_or(AppError::NotFound)?;
     if subscription.status != "active" || subscription.expires_at <= Utc::now() {
         return Err(AppError::conflict("subscription_inactive", "this subscription is not active"));
     }
+    check_reissue_limits(&mut tx, subscription.id).await?;
     let channel =
         paygate_db::offers::offer(&mut tx, subscription.channel_id).await?.ok_or(AppError::NotFound)?;
-    for open in paygate_db::invites::open_for_subscription(&mut tx, subscription.id).await? {
-        paygate_db::invites::set_status(&mut tx, open.id, "revoked").await?;
+    replace_open_invites(app, &mut tx, &subscription, channel.closed_chat_id, true).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Refuses a re-issue within `REISSUE_GAP` of the last one or beyond the daily cap, saying when the
+/// next one is possible.
+async fn check_reissue_limits(conn: &mut PgConnection, subscription_id: Uuid) -> AppResult<()> {
+    let day = chrono::TimeDelta::hours(24);
+    let recent = paygate_db::invites::requested_since(conn, subscription_id, Utc::now() - day).await?;
+    let now = Utc::now();
+    let gap = chrono::TimeDelta::from_std(REISSUE_GAP).unwrap_or(chrono::TimeDelta::minutes(1));
+    if let Some(last) = recent.last().filter(|last| **last + gap > now) {
+        let secs = (*last + gap - now).num_seconds().max(1);
+        return Err(AppError::conflict(
+            REISSUE_LIMITED,
+            format!("⏳ You got a new link less than a minute ago. Please try again in {secs} s."),
+        ));
+    }
+    if i64::try_from(recent.len()).unwrap_or(i64::MAX) >= REISSUE_DAILY_CAP {
+        let frees = recent.first().map_or(now, |oldest| *oldest + day);
+        let hours = ((frees - now).num_minutes() + 59) / 60;
+        return Err(AppError::conflict(
+            REISSUE_LIMITED,
+            format!(
+                "⏳ You asked for {REISSUE_DAILY_CAP} new links today, the most allowed. \
+                 Please try again in about {} h.",
+                hours.max(1)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Revokes the subscription's open links and records a fresh invite to issue, in the caller's
+/// transaction; `requested` marks a re-issue the subscriber asked for (counted by the limits).
+pub(crate) async fn replace_open_invites(
+    app: &App,
+    tx: &mut PgConnection,
+    subscription: &paygate_db::subscriptions::SubscriptionRow,
+    chat_id: i64,
+    requested: bool,
+) -> AppResult<Uuid> {
+    for open in paygate_db::invites::open_for_subscription(tx, subscription.id).await? {
+        paygate_db::invites::set_status(tx, open.id, "revoked").await?;
         if let Some(link) = open.invite_link {
-            paygate_jobs::enqueue(&mut tx, &RevokeInvite { chat_id: open.chat_id, invite_link: link })
-                .await?;
+            paygate_jobs::enqueue(tx, &RevokeInvite { chat_id: open.chat_id, invite_link: link }).await?;
         }
     }
     let invite_id = Uuid::now_v7();
@@ -138,14 +190,16 @@ pub async fn reissue(app: &App, telegram_user_id: i64, subscription_id: Uuid) ->
         id: invite_id,
         subscription_id: subscription.id,
         payment_id: None,
-        chat_id: channel.closed_chat_id,
-        telegram_user_id,
+        chat_id,
+        telegram_user_id: subscription.telegram_user_id,
         mode: invite_mode(app),
     };
-    paygate_db::invites::insert(&mut tx, &new).await?;
-    paygate_jobs::enqueue(&mut tx, &IssueInvite { invite_id }).await?;
-    tx.commit().await?;
-    Ok(())
+    paygate_db::invites::insert(tx, &new).await?;
+    if requested {
+        paygate_db::invites::mark_requested(tx, invite_id).await?;
+    }
+    paygate_jobs::enqueue(tx, &IssueInvite { invite_id }).await?;
+    Ok(invite_id)
 }
 
 /// Answers a join request: approved only for the subscriber the link was issued to, while active.

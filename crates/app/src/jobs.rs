@@ -8,6 +8,7 @@ use crate::{
     App,
     expiry::{ReminderHandler, RemoveHandler, SweepHandler, SweepSubscriptions},
     housekeeping::{PurgeFinishedJobs, PurgeFinishedJobsHandler},
+    invite_joins::RemoveIntruderHandler,
     invites::{IssueInviteHandler, RevokeInviteHandler},
     mail::SendMailHandler,
     notify::SendMessageHandler,
@@ -28,6 +29,7 @@ pub fn registry(app: &App) -> Registry {
         .register(SweepHandler)
         .register(ReminderHandler)
         .register(RemoveHandler(app.clone()))
+        .register(RemoveIntruderHandler(app.clone()))
         .register(ReconcileHandler)
         .register(CheckInvoiceHandler(app.clone()))
         .register(PostOfferHandler(app.clone()))

@@ -35,6 +35,8 @@ pub async fn on_callback(app: &App, query: CallbackQuery) -> AppResult<()> {
     };
     reply::ack(app, &query.id, toast.as_deref()).await?;
     match result {
+        // The toast says it; a message per refused press would spend the sends the limit protects.
+        Err(AppError::Conflict { code: paygate_app::invites::REISSUE_LIMITED, .. }) => Ok(()),
         Err(AppError::Conflict { message, .. }) => {
             reply::send(app, user, &texts::escape(&message), vec![]).await
         }

@@ -28,7 +28,16 @@ pub async fn handle_update(app: &App, update: Update) {
         )
         .await
         .map(|_| ()),
-        UpdateKind::Other => Ok(()),
+        UpdateKind::ChatMember(member) if member.joined() => {
+            paygate_app::invite_joins::on_member_joined(
+                app,
+                member.chat_id,
+                member.user.id,
+                member.invite_link.as_deref(),
+            )
+            .await
+        }
+        UpdateKind::ChatMember(_) | UpdateKind::Other => Ok(()),
     };
     if let Err(error) = result {
         tracing::warn!(kind = "telegram", %error, "update handling failed");

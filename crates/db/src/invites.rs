@@ -108,3 +108,62 @@ pub async fn set_status(conn: &mut PgConnection, id: Uuid, status: &str) -> Resu
         .await
         .map(|_| ())
 }
+
+/// Marks an invite as one the subscriber asked for (a re-issue counted by the limits).
+pub async fn mark_requested(conn: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE invites SET requested = true WHERE id = $1", id).execute(conn).await.map(|_| ())
+}
+
+/// When the subscription's requested re-issues since `since` were made, oldest first.
+pub async fn requested_since(
+    conn: &mut PgConnection,
+    subscription_id: Uuid,
+    since: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT created_at FROM invites WHERE subscription_id = $1 AND requested AND created_at > $2
+         ORDER BY created_at",
+        subscription_id,
+        since
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The invite whose link is `link` in `chat_id`, locked for the caller's transaction.
+pub async fn lock_by_link(
+    conn: &mut PgConnection,
+    chat_id: i64,
+    link: &str,
+) -> Result<Option<InviteRow>, sqlx::Error> {
+    sqlx::query_as!(
+        InviteRow,
+        "SELECT id, subscription_id, payment_id, chat_id, telegram_user_id, mode, status, invite_link, expires_at
+         FROM invites WHERE chat_id = $1 AND invite_link = $2 FOR UPDATE",
+        chat_id,
+        link
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Records that `user` joined `chat_id` with `invite_id`; false when it was already recorded.
+pub async fn record_join(
+    conn: &mut PgConnection,
+    invite_id: Uuid,
+    user: i64,
+    chat_id: i64,
+    paying: bool,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "INSERT INTO invite_joins (invite_id, telegram_user_id, chat_id, paying) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING",
+        invite_id,
+        user,
+        chat_id,
+        paying
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

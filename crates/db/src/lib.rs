@@ -5,6 +5,7 @@ pub mod audit;
 pub mod channels;
 pub mod invites;
 pub mod invoices;
+pub mod member_removals;
 pub mod offer_posts;
 pub mod offers;
 pub mod owner_contacts;

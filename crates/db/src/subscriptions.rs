@@ -220,3 +220,15 @@ pub async fn set_removal_error(conn: &mut PgConnection, id: Uuid, error: &str) -
         .await
         .map(|_| ())
 }
+
+/// Locks a subscription by id for the caller's transaction (removals re-check it under this lock).
+pub async fn lock_by_id(conn: &mut PgConnection, id: Uuid) -> Result<Option<SubscriptionRow>, sqlx::Error> {
+    sqlx::query_as!(
+        SubscriptionRow,
+        "SELECT id, channel_id, telegram_user_id, status, tier_level, expires_at, removal_error, created_at
+         FROM subscriptions WHERE id = $1 FOR UPDATE",
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}

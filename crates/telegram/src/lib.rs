@@ -3,6 +3,7 @@
 mod chat_admin;
 mod client;
 mod error;
+mod member_updates;
 mod messages;
 mod messenger;
 mod polling;
@@ -14,6 +15,6 @@ pub use client::{BotApi, BotIdentity};
 pub use polling::ALLOWED_UPDATES;
 pub use types::{
     CallbackQuery, IncomingMessage, InlineButton, InlineKeyboard, InvalidCallbackData, InviteLinkRequest,
-    JoinRequest, MAX_CALLBACK_DATA_BYTES, TelegramUser, Update, UpdateKind,
+    JoinRequest, MAX_CALLBACK_DATA_BYTES, MemberUpdate, TelegramUser, Update, UpdateKind,
 };
 pub use updates::{InvalidUpdate, parse_update, update_from_value};

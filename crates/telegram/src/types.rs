@@ -112,6 +112,8 @@ pub enum UpdateKind {
     Message(IncomingMessage),
     CallbackQuery(CallbackQuery),
     ChatJoinRequest(JoinRequest),
+    /// A member's status changed in a chat the bot administers (`chat_member`).
+    ChatMember(MemberUpdate),
     Other,
 }
 
@@ -142,6 +144,29 @@ pub struct JoinRequest {
     pub from: TelegramUser,
     /// The link they used, when it was one of the bot's links.
     pub invite_link: Option<String>,
+}
+
+/// A member's status changed in `chat_id` (`chat_member` update, sent to administrator bots).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberUpdate {
+    pub chat_id: i64,
+    /// The member whose status changed.
+    pub user: TelegramUser,
+    pub old_status: paygate_domain::messenger::MemberStatus,
+    pub new_status: paygate_domain::messenger::MemberStatus,
+    /// The link they joined with, when they joined through one (only links the bot may see).
+    pub invite_link: Option<String>,
+}
+
+impl MemberUpdate {
+    /// Whether this update is someone entering the chat (from outside it).
+    pub fn joined(&self) -> bool {
+        use paygate_domain::messenger::MemberStatus::{
+            Administrator, Creator, Kicked, Left, Member, Restricted,
+        };
+        matches!(self.old_status, Left | Kicked)
+            && matches!(self.new_status, Member | Restricted | Administrator | Creator)
+    }
 }
 
 #[cfg(test)]

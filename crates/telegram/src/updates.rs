@@ -35,6 +35,10 @@ pub fn update_from_value(value: Value) -> Result<Update, InvalidUpdate> {
         typed(update_id, "chat_join_request", request, |r: WireJoinRequest| {
             UpdateKind::ChatJoinRequest(r.into())
         })
+    } else if let Some(member) = raw.chat_member {
+        typed(update_id, "chat_member", member, |m: crate::member_updates::WireMemberUpdate| {
+            UpdateKind::ChatMember(m.into())
+        })
     } else {
         UpdateKind::Other
     };
@@ -61,18 +65,19 @@ struct RawUpdate {
     message: Option<Value>,
     callback_query: Option<Value>,
     chat_join_request: Option<Value>,
+    chat_member: Option<Value>,
 }
 
 #[derive(Deserialize)]
-struct WireUser {
+pub(crate) struct WireUser {
     id: i64,
     username: Option<String>,
     first_name: String,
 }
 
 #[derive(Deserialize)]
-struct WireChat {
-    id: i64,
+pub(crate) struct WireChat {
+    pub(crate) id: i64,
 }
 
 #[derive(Deserialize)]
@@ -99,8 +104,8 @@ struct WireCallbackQuery {
 }
 
 #[derive(Deserialize)]
-struct WireInviteLink {
-    invite_link: String,
+pub(crate) struct WireInviteLink {
+    pub(crate) invite_link: String,
 }
 
 #[derive(Deserialize)]

@@ -173,3 +173,18 @@ async fn a_rate_limited_poll_is_rate_limited() {
         MessengerError::RateLimited { retry_after: Duration::from_secs(2) }
     );
 }
+
+#[test]
+fn a_chat_member_update_parses_with_the_invite_link_the_member_joined_with() {
+    let joined =
+        parse(&FakeTelegram::chat_member_update(CHANNEL, USER, "left", "member", Some("https://t.me/+x")));
+    let left = parse(&FakeTelegram::chat_member_update(CHANNEL, USER, "member", "left", None));
+
+    let UpdateKind::ChatMember(member) = joined.kind else { panic!("{joined:?}") };
+    assert_eq!((member.chat_id, member.user.id), (CHANNEL, USER));
+    assert_eq!(member.invite_link.as_deref(), Some("https://t.me/+x"));
+    assert!(member.joined());
+    let UpdateKind::ChatMember(member) = left.kind else { panic!("{left:?}") };
+    assert!(!member.joined());
+    assert_eq!(member.invite_link, None);
+}

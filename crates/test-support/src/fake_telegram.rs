@@ -29,6 +29,9 @@ use wire::{
     ApiError, Fault, chat_param, fault_description, int_param, json_param, parse_params, reply, take_fault,
 };
 
+/// The `Fault::status` of a call that is carried out but answered 502 (see `lose_answer_next`).
+const LOST_ANSWER: u16 = 0;
+
 /// The bot a fresh fake reports from `getMe`.
 pub const DEFAULT_BOT_ID: i64 = 7_000_000_001;
 pub const DEFAULT_BOT_USERNAME: &str = "paygate_test_bot";
@@ -154,6 +157,17 @@ impl FakeTelegram {
         self.lock().faults.entry(method.to_owned()).or_default().push_back(fault);
     }
 
+    /// The next `times` calls of `method` are carried out, but answered 502 (the answer is lost).
+    pub fn lose_answer_next(&self, method: &str, times: u32) {
+        let fault = Fault { times, status: LOST_ANSWER, retry_after: None };
+        self.lock().faults.entry(method.to_owned()).or_default().push_back(fault);
+    }
+
+    /// Forgets the faults still queued for `method`: its next calls are handled normally.
+    pub fn clear_faults(&self, method: &str) {
+        self.lock().faults.remove(method);
+    }
+
     /// Every request received so far, in order: method name and its parameters as JSON.
     pub fn calls(&self) -> Vec<(String, Value)> {
         self.lock().calls.clone()
@@ -192,6 +206,11 @@ async fn handle(
             return reply(Err(ApiError(401, "Unauthorized".to_owned(), None)));
         }
         if let Some(fault) = take_fault(&mut state, &method) {
+            if fault.status == LOST_ANSWER {
+                // Done, but the answer never reaches the bot (a timeout or a proxy error on the way).
+                let _ = dispatch(&mut state, &method, &params);
+                return reply(Err(ApiError(502, "Bad Gateway".to_owned(), None)));
+            }
             return reply(Err(ApiError(fault.status, fault_description(fault), fault.retry_after)));
         }
         if method != "getUpdates" {

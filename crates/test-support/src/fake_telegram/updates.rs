@@ -35,6 +35,19 @@ impl FakeTelegram {
         self.shared.update_pushed.notify_waiters();
     }
 
+    /// Queues several updates at once, so one `getUpdates` answer carries them all, in this order.
+    pub fn push_updates(&self, updates: impl IntoIterator<Item = Value>) {
+        let mut state = self.lock();
+        for mut update in updates {
+            if update.get("update_id").and_then(Value::as_i64).is_none() {
+                update["update_id"] = json!(next_global_id());
+            }
+            state.updates.pending.push_back(update);
+        }
+        drop(state);
+        self.shared.update_pushed.notify_waiters();
+    }
+
     /// Updates pushed and not yet confirmed by a later `offset`.
     pub fn pending_updates(&self) -> Vec<Value> {
         self.lock().updates.pending.iter().cloned().collect()
@@ -91,6 +104,32 @@ impl FakeTelegram {
                 "creates_join_request": true, "is_primary": false, "is_revoked": false,
             },
         }})
+    }
+
+    /// `user_id`'s status in `chat_id` changed from `old_status` to `new_status` (`chat_member`),
+    /// through `invite_link` when given (as Telegram reports joins by link).
+    pub fn chat_member_update(
+        chat_id: i64,
+        user_id: i64,
+        old_status: &str,
+        new_status: &str,
+        invite_link: Option<&str>,
+    ) -> Value {
+        let user = user_json(user_id, None);
+        let mut change = json!({
+            "chat": {"id": chat_id, "type": "channel", "title": "Closed channel"},
+            "from": user.clone(),
+            "date": unix_now(),
+            "old_chat_member": {"status": old_status, "user": user.clone()},
+            "new_chat_member": {"status": new_status, "user": user},
+        });
+        if let Some(link) = invite_link {
+            change["invite_link"] = json!({
+                "invite_link": link, "creator": {"id": 1, "is_bot": true, "first_name": "Bot"},
+                "creates_join_request": false, "is_primary": false, "is_revoked": false, "member_limit": 1,
+            });
+        }
+        json!({"update_id": next_global_id(), "chat_member": change})
     }
 }
 
