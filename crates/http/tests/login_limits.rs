@@ -156,3 +156,32 @@ fn the_password_is_checked_with_no_database_connection_held() {
         blocker.await.unwrap();
     });
 }
+
+#[tokio::test]
+async fn ipv6_clients_rotating_through_one_64_share_the_generic_per_ip_limit() {
+    use futures::StreamExt;
+    let app = behind_a_proxy().await;
+    // 30 requests per second with bursts of 120 per client: rotating through one /64 must not escape
+    // it, so a limit is reached long before 5,000 requests from distinct addresses of that network.
+    let mut limited = false;
+    for round in 0..50_u32 {
+        let statuses: Vec<u16> = futures::stream::iter(0..100_u32)
+            .map(|n| {
+                let app = &app;
+                async move {
+                    let ip = format!("2001:db8:7:7:{:x}::{:x}", round, n + 1);
+                    let request = app.http.get(app.url("/api/v1/currencies")).header("x-forwarded-for", ip);
+                    request.send().await.unwrap().status().as_u16()
+                }
+            })
+            .buffer_unordered(20)
+            .collect()
+            .await;
+        assert!(statuses.iter().all(|s| matches!(s, 200 | 429)), "{statuses:?}");
+        if statuses.contains(&429) {
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited, "addresses of one IPv6 /64 dodged the per-IP limit");
+}
