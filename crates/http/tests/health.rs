@@ -91,3 +91,21 @@ async fn the_openapi_document_and_the_offline_swagger_ui_are_served() {
     let bundle = app.get("/api/docs/swagger-ui-bundle.js").await;
     assert_eq!(bundle.status(), 200, "the vendored assets are embedded (no CDN)");
 }
+
+#[tokio::test]
+async fn readyz_counts_stop_at_ten_thousand_instead_of_scanning_the_whole_queue() {
+    let app = spawn_app().await;
+    sqlx::query(
+        "INSERT INTO jobs (kind, payload, state, max_attempts)
+         SELECT 'test', '{}'::jsonb, 'pending'::job_state, 1 FROM generate_series(1, 10005)
+         UNION ALL SELECT 'test', '{}'::jsonb, 'succeeded'::job_state, 1 FROM generate_series(1, 500)
+         UNION ALL SELECT 'test', '{}'::jsonb, 'needs_attention'::job_state, 1 FROM generate_series(1, 3)",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let body: serde_json::Value = app.get("/readyz").await.json().await.unwrap();
+    assert_eq!(body["job_queue"]["pending"], 10_000, "a capped count means 'at least'");
+    assert_eq!(body["job_queue"]["needs_attention"], 3);
+    assert_eq!(body["job_queue"]["running"], 0);
+}

@@ -36,7 +36,12 @@ async fn huge_broken_and_mislabelled_bodies_get_a_4xx_from_every_json_endpoint()
     let cases: Vec<(&str, &str, Vec<u8>, &[u16])> = vec![
         ("over the body limit", "application/json", too_large.into_bytes(), &[413]),
         ("a wide array of the wrong shape", "application/json", wide.into_bytes(), &[400, 422]),
-        ("invalid UTF-8 in a string", "application/json", b"{\"login\": \"\xff\xfe\xfd\"}".to_vec(), &[400]),
+        (
+            "invalid UTF-8 in a string",
+            "application/json",
+            b"{\"login\": \"\xff\xfe\xfd\"}".to_vec(),
+            &[400, 422],
+        ),
         ("truncated JSON", "application/json", b"{\"login\": ".to_vec(), &[400]),
         ("a form body", "application/x-www-form-urlencoded", b"login=a&password=b".to_vec(), &[415]),
         ("plain text", "text/plain", b"{\"login\": \"a\"}".to_vec(), &[415]),
