@@ -60,3 +60,24 @@ async fn wrong_passwords_under_every_spelling_of_one_account_share_one_budget() 
     assert!(wrong <= 5, "{wrong} wrong passwords were checked for one account");
     survives(&app).await;
 }
+
+#[tokio::test]
+async fn sign_ups_under_spoofed_forwarded_for_addresses_still_share_one_budget() {
+    let app = spawn_app().await;
+    let mut statuses = Vec::new();
+    for n in 0..7 {
+        let body = json!({"username": format!("spoof{n}"), "email": format!("spoof{n}@example.org"),
+                          "password": "correct-horse-9"});
+        let response = app
+            .http
+            .post(app.url("/api/v1/auth/signup"))
+            .header("x-forwarded-for", format!("198.51.100.{n}"))
+            .json(&body)
+            .send()
+            .await
+            .expect("the app stopped answering");
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses, [201, 201, 201, 201, 201, 429, 429], "5 sign-ups per address per hour");
+    survives(&app).await;
+}
