@@ -1,0 +1,341 @@
+//! The fake ChangeNOW endpoints: min amount, estimate, create, by id, list — with ChangeNOW's checks.
+
+use std::collections::HashMap;
+
+use axum::{
+    body::Bytes,
+    extract::{Query, State},
+    http::{HeaderMap, Uri},
+    response::Response,
+};
+use chrono::{DateTime, Duration, Utc};
+use paygate_domain::{
+    money::Asset,
+    wallet::{Network, WalletAddress},
+};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Deserialize;
+use serde_json::{json, value::RawValue};
+use tokio_util::sync::CancellationToken;
+
+use super::{
+    FakeExchange, FakeState, PairTerms, Shared,
+    json::{error, list_item, num, respond, time},
+    lock,
+};
+
+type Params = Query<HashMap<String, String>>;
+
+const PAIR_PARAMS: [&str; 4] = ["fromCurrency", "fromNetwork", "toCurrency", "toNetwork"];
+
+/// Pay-in addresses are `0x…` of this number plus the exchange's sequence number.
+const PAYIN_BASE: u64 = 0xdead_0000;
+
+/// How long a fixed rate holds.
+const FIXED_RATE_FOR: Duration = Duration::minutes(20);
+
+pub(super) async fn min_amount(
+    State(state): State<Shared>,
+    uri: Uri,
+    headers: HeaderMap,
+    params: Params,
+) -> Response {
+    let mut state = lock(&state);
+    if let Some(refusal) = refuse(&mut state, "GET", &uri, &headers) {
+        return refusal;
+    }
+    let (from, to, terms) = match pair(&state, &params, PAIR_PARAMS) {
+        Ok(found) => found,
+        Err(refusal) => return *refusal,
+    };
+    let flow = params.get("flow").map_or("standard", String::as_str);
+    respond(
+        200,
+        &json!({"fromCurrency": from.code(), "fromNetwork": from.network(), "toCurrency": to.code(),
+                "toNetwork": to.network(), "flow": flow, "minAmount": num(terms.min)}),
+    )
+}
+
+pub(super) async fn estimate(
+    State(state): State<Shared>,
+    uri: Uri,
+    headers: HeaderMap,
+    params: Params,
+) -> Response {
+    let mut state = lock(&state);
+    if let Some(refusal) = refuse(&mut state, "GET", &uri, &headers) {
+        return refusal;
+    }
+    let (from, to, terms) = match pair(&state, &params, PAIR_PARAMS) {
+        Ok(found) => found,
+        Err(refusal) => return *refusal,
+    };
+    let Some(amount) = params.get("fromAmount").and_then(|text| exact(text)) else {
+        return error(400, "not_valid_params", "fromAmount must be a positive number");
+    };
+    if amount < terms.min {
+        return below_minimum("deposit_too_small", terms.min, from);
+    }
+    let fixed = params.get("flow").is_some_and(|flow| flow == "fixed-rate");
+    if fixed && !state.fixed_rate_enabled {
+        return error(400, "fixed_rate_not_enabled", "Fixed-rate flow is not enabled for this api key");
+    }
+    let rate_id = (fixed && params.get("useRateId").is_some_and(|v| v == "true"))
+        .then(|| format!("rate-{}", state.next_id));
+    let valid_until = fixed.then(|| time(Utc::now() + FIXED_RATE_FOR));
+    respond(
+        200,
+        &json!({"fromCurrency": from.code(), "fromNetwork": from.network(), "toCurrency": to.code(),
+                "toNetwork": to.network(), "flow": if fixed { "fixed-rate" } else { "standard" }, "type": "direct",
+                "rateId": rate_id, "validUntil": valid_until, "transactionSpeedForecast": "10-60",
+                "warningMessage": null, "depositFee": 0, "withdrawalFee": num(terms.withdrawal_fee),
+                "userId": null, "fromAmount": num(amount), "toAmount": num(payout(amount, to, terms))}),
+    )
+}
+
+/// The `POST /exchange` fields the fake reads; the amount as its number text.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateBody {
+    from_currency: String,
+    from_network: String,
+    to_currency: String,
+    to_network: String,
+    from_amount: Box<RawValue>,
+    address: String,
+    #[serde(default)]
+    extra_id: Option<String>,
+    refund_address: String,
+    #[serde(default)]
+    flow: Option<String>,
+    #[serde(default)]
+    rate_id: Option<String>,
+}
+
+/// What a create call does after recording: answer, or stall until the fake stops.
+enum Created {
+    Answer(Response),
+    Stall(CancellationToken),
+}
+
+pub(super) async fn create(
+    State(shared): State<Shared>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match record(&shared, &uri, &headers, &body) {
+        Created::Answer(response) => response,
+        Created::Stall(stop) => {
+            stop.cancelled().await;
+            error(504, "gateway_timeout", "Gateway timeout")
+        }
+    }
+}
+
+fn record(shared: &Shared, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Created {
+    let mut state = lock(shared);
+    if let Some(refusal) = refuse(&mut state, "POST", uri, headers) {
+        return Created::Answer(refusal);
+    }
+    let Ok(body) = serde_json::from_slice::<CreateBody>(body) else {
+        return Created::Answer(error(400, "not_valid_params", "Invalid request parameters"));
+    };
+    let names = HashMap::from([
+        ("fromCurrency".to_owned(), body.from_currency.clone()),
+        ("fromNetwork".to_owned(), body.from_network.clone()),
+        ("toCurrency".to_owned(), body.to_currency.clone()),
+        ("toNetwork".to_owned(), body.to_network.clone()),
+    ]);
+    let (from, to, terms) = match pair(&state, &names, PAIR_PARAMS) {
+        Ok(found) => found,
+        Err(refusal) => return Created::Answer(*refusal),
+    };
+    let Some(amount) = exact(body.from_amount.get()) else {
+        return Created::Answer(error(400, "not_valid_params", "fromAmount must be a positive number"));
+    };
+    if amount < terms.min {
+        return Created::Answer(below_minimum("out_of_range", terms.min, from));
+    }
+    if !valid_address(to, &body.address) || state.refused_addresses.contains(&body.address) {
+        return Created::Answer(error(400, "not_valid_address", "Invalid address"));
+    }
+    if !valid_address(from, &body.refund_address) || state.refused_addresses.contains(&body.refund_address) {
+        return Created::Answer(error(400, "not_valid_refund_address", "Invalid refund address"));
+    }
+    let fixed = body.flow.as_deref() == Some("fixed-rate");
+    if fixed
+        && (!state.fixed_rate_enabled || body.rate_id.as_deref().is_none_or(|id| !id.starts_with("rate-")))
+    {
+        return Created::Answer(error(400, "not_valid_params", "rateId is invalid or expired"));
+    }
+    let number = state.next_id;
+    state.next_id += 1;
+    let now = Utc::now();
+    let exchange = FakeExchange {
+        id: format!("{:014x}", 0x00a1_b2c3_d4e5_f600_u64 + number),
+        status: "new".to_owned(),
+        flow: if fixed { "fixed-rate" } else { "standard" },
+        from,
+        to,
+        expected_from: amount,
+        expected_to: payout(amount, to, terms),
+        amount_from: None,
+        amount_to: None,
+        payin_address: format!("0x{:040x}", PAYIN_BASE + number),
+        payout_address: body.address,
+        payout_extra_id: body.extra_id.filter(|extra_id| !extra_id.is_empty()),
+        refund_address: body.refund_address,
+        payin_hash: None,
+        payout_hash: None,
+        refund_hash: None,
+        refund_amount: None,
+        created_at: now,
+        updated_at: now,
+        valid_until: fixed.then(|| now + FIXED_RATE_FOR),
+    };
+    let answer = json!({
+        "id": exchange.id, "fromAmount": num(amount), "toAmount": num(exchange.expected_to),
+        "flow": exchange.flow, "type": "direct", "payinAddress": exchange.payin_address,
+        "payoutAddress": exchange.payout_address, "payinExtraId": null, "payoutExtraId": exchange.payout_extra_id,
+        "fromCurrency": from.code(), "fromNetwork": from.network(), "toCurrency": to.code(),
+        "toNetwork": to.network(), "refundAddress": exchange.refund_address, "refundExtraId": null,
+    });
+    state.exchanges.push(exchange);
+    if state.stalled_creates > 0 {
+        state.stalled_creates -= 1;
+        return Created::Stall(state.stop.clone());
+    }
+    Created::Answer(respond(200, &answer))
+}
+
+pub(super) async fn by_id(
+    State(state): State<Shared>,
+    uri: Uri,
+    headers: HeaderMap,
+    params: Params,
+) -> Response {
+    let mut state = lock(&state);
+    if let Some(refusal) = refuse(&mut state, "GET", &uri, &headers) {
+        return refusal;
+    }
+    let id = params.get("id").map(String::as_str).unwrap_or_default();
+    match state.exchanges.iter().find(|exchange| exchange.id == id) {
+        Some(exchange) => respond(200, &super::json::by_id(exchange)),
+        None => error(404, "not_found", "Transaction not found"),
+    }
+}
+
+pub(super) async fn list(
+    State(state): State<Shared>,
+    uri: Uri,
+    headers: HeaderMap,
+    params: Params,
+) -> Response {
+    let mut state = lock(&state);
+    if let Some(refusal) = refuse(&mut state, "GET", &uri, &headers) {
+        return refusal;
+    }
+    let date =
+        |name: &str| params.get(name).map(|text| DateTime::parse_from_rfc3339(text).map(|t| t.to_utc()));
+    let (Ok(from), Ok(to)) = (date("dateFrom").transpose(), date("dateTo").transpose()) else {
+        return error(400, "not_valid_params", "dateFrom and dateTo must be YYYY-MM-DDTHH:mm:ss.sssZ");
+    };
+    let number =
+        |name: &str, default: usize| params.get(name).map_or(Some(default), |text| text.parse().ok());
+    let (Some(limit @ 1..=100), Some(offset)) = (number("limit", 100), number("offset", 0)) else {
+        return error(400, "not_valid_params", "limit must be from 1 to 100 and offset not negative");
+    };
+    let mut found: Vec<&FakeExchange> = state
+        .exchanges
+        .iter()
+        .filter(|exchange| {
+            params.get("payoutAddress").is_none_or(|address| *address == exchange.payout_address)
+        })
+        .filter(|exchange| from.is_none_or(|from| exchange.created_at >= from))
+        .filter(|exchange| to.is_none_or(|to| exchange.created_at <= to))
+        .collect();
+    found.sort_by_key(|exchange| std::cmp::Reverse(exchange.created_at));
+    let page: Vec<_> = found.iter().skip(offset).take(limit).map(|exchange| list_item(exchange)).collect();
+    respond(200, &json!({"count": found.len(), "exchanges": page}))
+}
+
+/// Logs the request, then answers for a wrong API key or an injected fault.
+fn refuse(state: &mut FakeState, method: &str, uri: &Uri, headers: &HeaderMap) -> Option<Response> {
+    state.requests.push(format!("{method} {uri}"));
+    let key = headers.get("x-changenow-api-key").and_then(|value| value.to_str().ok());
+    if key != Some(state.api_key.as_str()) {
+        return Some(error(401, "unauthorized", "Unauthorized"));
+    }
+    let index = state.faults.iter().position(|fault| uri.path().contains(&fault.path_contains))?;
+    let fault = state.faults[index].clone();
+    state.faults[index].times = fault.times.saturating_sub(1);
+    if state.faults[index].times == 0 {
+        state.faults.remove(index);
+    }
+    if fault.times == 0 {
+        return None;
+    }
+    let mut response = match fault.status {
+        429 => error(429, "too_many_requests", "Too many requests"),
+        400..=499 => error(fault.status, "not_valid_params", "Injected failure"),
+        _ => error(fault.status, "internal_error", "Internal server error"),
+    };
+    if let Some(after) = fault.retry_after {
+        response.headers_mut().insert("retry-after", after.into());
+    }
+    Some(response)
+}
+
+/// The pair named by four parameters: lower-case names only, and only a pair the fake offers.
+fn pair(
+    state: &FakeState,
+    params: &HashMap<String, String>,
+    names: [&str; 4],
+) -> Result<(Asset, Asset, PairTerms), Box<Response>> {
+    let [from_code, from_network, to_code, to_network] =
+        names.map(|name| params.get(name).map(String::as_str).unwrap_or_default());
+    let all = [from_code, from_network, to_code, to_network];
+    if all.iter().any(|name| name.is_empty() || name.to_ascii_lowercase() != *name) {
+        return Err(Box::new(error(
+            400,
+            "not_valid_params",
+            "currencies and networks must be given in lower case",
+        )));
+    }
+    let inactive = || Box::new(error(400, "pair_is_inactive", "This pair is currently unavailable"));
+    let (Ok(from), Ok(to)) = (Asset::parse(from_code, from_network), Asset::parse(to_code, to_network))
+    else {
+        return Err(inactive());
+    };
+    let terms =
+        state.pairs.get(&(from.code(), from.network(), to.code(), to.network())).ok_or_else(inactive)?;
+    Ok((from, to, *terms))
+}
+
+/// A positive amount from number text, exactly (`0.05`, `1e-3`).
+fn exact(text: &str) -> Option<Decimal> {
+    let text = text.trim_matches('"');
+    let value = if text.contains(['e', 'E']) {
+        Decimal::from_scientific(text)
+    } else {
+        Decimal::from_str_exact(text)
+    };
+    value.ok().filter(|value| *value > Decimal::ZERO)
+}
+
+fn below_minimum(code: &str, min: Decimal, from: Asset) -> Response {
+    let message = format!("Amount is less then minimal: {min} {}", from.code().to_ascii_uppercase());
+    error(400, code, &message)
+}
+
+/// `amount × rate − fee`, cut to the payout asset's decimals, never negative.
+fn payout(amount: Decimal, to: Asset, terms: PairTerms) -> Decimal {
+    let value = (amount * terms.rate - terms.withdrawal_fee).max(Decimal::ZERO);
+    value.round_dp_with_strategy(to.decimals(), RoundingStrategy::ToZero).normalize()
+}
+
+/// ChangeNOW checks addresses against the network's format; so does the fake (with Paygate's parser).
+fn valid_address(asset: Asset, address: &str) -> bool {
+    Network::from_code(asset.network()).is_some_and(|network| WalletAddress::parse(network, address).is_ok())
+}
