@@ -51,7 +51,7 @@ pub struct PaymentView {
     pub telegram_user_id: i64,
     /// `subscription` or `donation`.
     pub kind: String,
-    /// `accepted` or `underpaid`.
+    /// `accepted`, `underpaid`, or held for the operator: `amount_unknown`, `mismatch`, `extra_deposit`.
     pub verdict: String,
     #[schema(value_type = String, example = "5.00")]
     pub price_usd: Decimal,
@@ -65,8 +65,10 @@ pub struct PaymentView {
     pub platform_fee: Decimal,
     #[schema(value_type = String)]
     pub owner_share: Decimal,
-    /// `awaiting_payout` (the payout engine picks it up) or `on_hold` (underpaid: operator decides).
+    /// `awaiting_payout` (the payout engine picks it up) or `on_hold` (the operator decides).
     pub payout_status: String,
+    /// Why the payment is on hold, when it is.
+    pub hold_reason: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -136,6 +138,7 @@ pub async fn payments(app: &App, caller: &Caller, id: ChannelId, page: Page) -> 
             platform_fee: r.platform_fee,
             owner_share: r.owner_share,
             payout_status: r.payout_status,
+            hold_reason: r.hold_reason,
             created_at: r.created_at,
         })
         .collect();

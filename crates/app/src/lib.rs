@@ -25,6 +25,7 @@ pub mod owner_link;
 pub mod owner_notify;
 pub mod pacer;
 pub mod payment_intake;
+pub mod payment_verdict;
 pub mod rate_limit;
 pub mod readiness;
 pub mod reconcile;

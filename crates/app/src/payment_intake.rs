@@ -3,8 +3,8 @@
 use chrono::Utc;
 use paygate_domain::{
     channel::TierLevel,
-    payment_gateway::{PaymentStatus, PaymentUpdate},
-    payment_rules::{AmountVerdict, check_amount, extend_expiry, split_fee},
+    payment_gateway::{PaymentStatus, PaymentUpdate, UnreadableReport},
+    payment_rules::split_fee,
 };
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -14,6 +14,7 @@ use crate::{
     invites::{IssueInvite, invite_mode},
     notify,
     owner_notify::{self, OwnerEvent},
+    payment_verdict::{HoldKind, Verdict, judge},
     texts,
 };
 
@@ -46,6 +47,11 @@ pub enum Outcome {
     Accepted,
     /// First `finished` report, but short of the price: no access, subscriber told.
     Underpaid,
+    /// First `finished` report, held for the operator with a reason (amount unknown, mismatch with
+    /// the invoice, extra deposit): no access.
+    Held,
+    /// Correctly signed but unreadable: stored as received, nothing else changed.
+    Unreadable,
 }
 
 /// Applies one report in one transaction: the event is stored, the invoice status updated, and on
@@ -93,13 +99,36 @@ pub async fn apply_update(app: &App, update: &PaymentUpdate, source: Source) -> 
     Ok(outcome)
 }
 
+/// Stores a correctly signed notification that could not be read (linked to its invoice when its
+/// `order_id` names one), for the operator; nothing else changes.
+#[tracing::instrument(skip_all, fields(payment_id = ?report.provider_payment_id, status = ?report.status))]
+pub async fn record_unreadable(app: &App, report: &UnreadableReport) -> AppResult<Outcome> {
+    let mut conn = app.pool.acquire().await?;
+    let invoice = match report.order_id.as_deref().and_then(|id| Uuid::parse_str(id).ok()) {
+        Some(id) => paygate_db::invoices::get(&mut conn, id).await?.map(|invoice| invoice.id),
+        None => None,
+    };
+    paygate_db::invoices::insert_unreadable_event(
+        &mut conn,
+        invoice,
+        report.provider_payment_id.as_deref().unwrap_or_default(),
+        report.status.as_deref().unwrap_or("unreadable"),
+        &report.raw,
+        &report.error,
+    )
+    .await?;
+    tracing::warn!(kind = "warning", invoice_id = ?invoice, error = %report.error,
+        "signed payment notification could not be read; stored for the operator");
+    Ok(Outcome::Unreadable)
+}
+
 async fn record_finished(
     app: &App,
     tx: &mut PgConnection,
     invoice: &paygate_db::invoices::InvoiceRow,
     update: &PaymentUpdate,
 ) -> AppResult<Outcome> {
-    let verdict = check_amount(invoice.price_usd, update, app.settings.payment_tolerance_percent);
+    let verdict = judge(app, tx, invoice, update).await?;
     let settled = update.outcome_amount.unwrap_or_default();
     let settled_currency = update
         .outcome_currency
@@ -107,15 +136,13 @@ async fn record_finished(
         .or_else(|| update.pay_currency.clone())
         .unwrap_or_else(|| "unknown".into());
     let (fee, share) = split_fee(settled, app.settings.fee_percent);
-    let (verdict_str, paid_usd, mut payout_status) = match verdict {
-        AmountVerdict::Accepted { paid_usd } => ("accepted", paid_usd, "awaiting_payout"),
-        AmountVerdict::Underpaid { paid_usd, .. } => ("underpaid", Some(paid_usd), "on_hold"),
-    };
-    if update.outcome_amount.is_none() {
+    let mut hold_reason = verdict.hold_reason();
+    if update.outcome_amount.is_none() && hold_reason.is_none() {
         // Without the settled amount there is nothing exact to pay out: an operator must look.
         tracing::error!(kind = "money", invoice_id = %invoice.id, "finished payment without outcome_amount; payout on hold");
-        payout_status = "on_hold";
+        hold_reason = Some("no settled amount (outcome_amount) was reported".to_owned());
     }
+    let payout_status = if hold_reason.is_some() { "on_hold" } else { "awaiting_payout" };
     let payment_id = Uuid::now_v7();
     let new = paygate_db::payments::NewPayment {
         id: payment_id,
@@ -124,44 +151,60 @@ async fn record_finished(
         channel_id: invoice.channel_id,
         telegram_user_id: invoice.telegram_user_id,
         kind: &invoice.kind,
-        verdict: verdict_str,
+        verdict: verdict.as_str(),
         price_usd: invoice.price_usd,
-        paid_usd,
+        paid_usd: verdict.paid_usd(),
         outcome_amount: settled,
         outcome_currency: &settled_currency,
         fee_percent: app.settings.fee_percent,
         platform_fee: fee,
         owner_share: share,
         payout_status,
+        hold_reason: hold_reason.as_deref(),
+        parent_payment_id: update.parent_payment_id.as_deref(),
     };
     if !paygate_db::payments::insert_once(tx, &new).await? {
         tracing::info!(kind = "ids", invoice_id = %invoice.id, "duplicate finished report ignored");
         return Ok(Outcome::Duplicate);
     }
-    paygate_db::invoices::finalize(
-        tx,
-        invoice.id,
-        if verdict_str == "accepted" { "finished" } else { "underpaid" },
-    )
-    .await?;
     tracing::info!(kind = "money", invoice_id = %invoice.id, %payment_id, owner_share = %share, fee = %fee,
-        currency = %settled_currency, verdict = verdict_str, "payment recorded");
-    if let AmountVerdict::Underpaid { paid_usd, shortfall_usd } = verdict {
-        let text = texts::underpaid(invoice.price_usd, paid_usd, shortfall_usd);
-        notify::enqueue(tx, invoice.telegram_user_id, &text, vec![]).await?;
-        return Ok(Outcome::Underpaid);
+        currency = %settled_currency, verdict = verdict.as_str(), "payment recorded");
+    let user = invoice.telegram_user_id;
+    match &verdict {
+        Verdict::Accepted { .. } => {}
+        Verdict::Underpaid { paid_usd, shortfall_usd } => {
+            paygate_db::invoices::finalize(tx, invoice.id, "underpaid").await?;
+            let text = texts::underpaid(invoice.price_usd, *paid_usd, *shortfall_usd);
+            notify::enqueue(tx, user, &text, vec![]).await?;
+            return Ok(Outcome::Underpaid);
+        }
+        Verdict::Held { kind, reason } => {
+            tracing::error!(kind = "money", invoice_id = %invoice.id, %payment_id, %reason, "payment on hold for the operator");
+            match kind {
+                HoldKind::AmountUnknown => {
+                    paygate_db::invoices::finalize(tx, invoice.id, "on_hold").await?;
+                    notify::enqueue(tx, user, &texts::payment_on_hold(), vec![]).await?;
+                }
+                HoldKind::ExtraDeposit => {
+                    notify::enqueue(tx, user, &texts::extra_deposit_on_hold(), vec![]).await?;
+                }
+                // The genuine notification of this invoice may still come: the invoice stays open.
+                HoldKind::Mismatch => {}
+            }
+            return Ok(Outcome::Held);
+        }
     }
+    paygate_db::invoices::finalize(tx, invoice.id, "finished").await?;
     let offer = if invoice.kind == "subscription" {
         grant_access(app, tx, invoice, payment_id).await?;
         let tier = invoice.tier_level.and_then(|l| TierLevel::from_index(usize::try_from(l).ok()?));
         let days = i64::from(invoice.duration_days.unwrap_or(0));
         format!("{} {}", tier.map_or("🎟", |t| t.emoji()), texts::duration(days))
     } else {
-        notify::enqueue(tx, invoice.telegram_user_id, &texts::donation_thanks(invoice.price_usd), vec![])
-            .await?;
+        notify::enqueue(tx, user, &texts::donation_thanks(invoice.price_usd), vec![]).await?;
         "donation".to_owned()
     };
-    let username = paygate_db::subscribers::username(tx, invoice.telegram_user_id).await?;
+    let username = paygate_db::subscribers::username(tx, user).await?;
     let event = OwnerEvent::PaymentReceived { offer, amount_usd: invoice.price_usd, username };
     owner_notify::enqueue(tx, invoice.channel_id, event).await?;
     Ok(Outcome::Accepted)
@@ -179,19 +222,13 @@ async fn grant_access(
         tracing::error!(kind = "error", invoice_id = %invoice.id, "paid invoice of a deleted channel");
         return Ok(());
     };
-    let days = u32::try_from(invoice.duration_days.unwrap_or(0)).unwrap_or(0);
-    let current = paygate_db::subscriptions::lock(tx, invoice.channel_id, invoice.telegram_user_id)
-        .await?
-        .filter(|s| s.status == "active")
-        .map(|s| s.expires_at);
-    let expires_at = extend_expiry(current, Utc::now(), days);
-    let tier = invoice.tier_level.unwrap_or(0);
-    let subscription = paygate_db::subscriptions::activate(
+    // One statement extends from the current expiry (or now): concurrent purchases all count.
+    let (subscription, expires_at) = paygate_db::subscriptions::extend(
         tx,
         invoice.channel_id,
         invoice.telegram_user_id,
-        tier,
-        expires_at,
+        invoice.tier_level.unwrap_or(0),
+        invoice.duration_days.unwrap_or(0),
     )
     .await?;
     let invite_id = Uuid::now_v7();
@@ -206,6 +243,6 @@ async fn grant_access(
     paygate_db::invites::insert(tx, &invite).await?;
     // The invite job sends the one message of this payment: link, channel, tier and expiry.
     paygate_jobs::enqueue(tx, &IssueInvite { invite_id }).await?;
-    tracing::info!(kind = "user", %subscription, expires_at = %expires_at, renewal = current.is_some(), "access granted");
+    tracing::info!(kind = "user", %subscription, expires_at = %expires_at, "access granted");
     Ok(())
 }

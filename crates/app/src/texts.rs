@@ -55,6 +55,18 @@ pub fn underpaid(price: Decimal, paid: Decimal, shortfall: Decimal) -> String {
     )
 }
 
+pub fn payment_on_hold() -> String {
+    "⏳ Your payment arrived, but the provider did not report how much was paid, so it needs a manual check \
+     before access is granted. Nothing is lost: the payment is kept on hold for review."
+        .to_owned()
+}
+
+pub fn extra_deposit_on_hold() -> String {
+    "ℹ️ We received a further payment for an invoice that was already paid. It does not extend your access \
+     by itself: it is kept on hold for review. Please contact the channel owner."
+        .to_owned()
+}
+
 pub fn donation_thanks(amount: Decimal) -> String {
     format!("💝 Thank you! Your donation of {} arrived.", usd(amount))
 }

@@ -78,9 +78,9 @@ async fn non_final_statuses_are_stored_without_access_and_an_underpaid_finished_
     assert_eq!(status, "partially_paid");
     assert_eq!(world.count("SELECT count(*) FROM subscriptions").await, 0);
 
-    // finished, but only $2.00 of $5.00 arrived.
+    // finished, but only $2.00 of $5.00 arrived: 40 % of the crypto amount asked (fiat not reported).
     let mut body = world.nowpayments.ipn_body(
-        "1",
+        &world.provider_invoice_id(&order).await,
         &order,
         "888",
         paygate_domain::payment_gateway::PaymentStatus::Finished,
@@ -88,7 +88,9 @@ async fn non_final_statuses_are_stored_without_access_and_an_underpaid_finished_
         "0.0006".parse().unwrap(),
         Some("eth"),
     );
-    body["actually_paid_at_fiat"] = serde_json::json!(2.0);
+    body["pay_amount"] = serde_json::json!(0.0015);
+    body["actually_paid"] = serde_json::json!(0.0006);
+    assert_eq!(body["actually_paid_at_fiat"], 0, "shaped like a real IPN");
     let (bytes, signature) = world.nowpayments.signed(&body);
     let response = world
         .app
@@ -155,7 +157,7 @@ async fn a_lost_ipn_is_recovered_by_the_reconciliation_job() {
     // Only `waiting` arrives; the `finished` IPN is lost, but the provider knows the payment finished.
     world.ipn(&order, "4242", "waiting", "5.00", "0").await;
     let finished = world.nowpayments.ipn_body(
-        "1",
+        &world.provider_invoice_id(&order).await,
         &order,
         "4242",
         paygate_domain::payment_gateway::PaymentStatus::Finished,

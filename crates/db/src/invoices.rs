@@ -104,9 +104,9 @@ pub async fn set_status(
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE invoices
-         SET status = CASE WHEN status IN ('finished', 'underpaid', 'failed', 'refunded', 'expired') THEN status ELSE $2 END,
+         SET status = CASE WHEN status IN ('finished', 'underpaid', 'on_hold', 'failed', 'refunded', 'expired') THEN status ELSE $2 END,
              provider_payment_id = COALESCE(provider_payment_id, $3),
-             next_check_at = CASE WHEN status IN ('finished', 'underpaid', 'failed', 'refunded', 'expired') THEN NULL ELSE $4::timestamptz END,
+             next_check_at = CASE WHEN status IN ('finished', 'underpaid', 'on_hold', 'failed', 'refunded', 'expired') THEN NULL ELSE $4::timestamptz END,
              updated_at = now()
          WHERE id = $1",
         id,
@@ -119,7 +119,7 @@ pub async fn set_status(
     .map(|_| ())
 }
 
-/// Marks a final outcome decided by Paygate (`finished`, `underpaid`) and stops reconciliation.
+/// Marks a final outcome decided by Paygate (`finished`, `underpaid`, `on_hold`) and stops reconciliation.
 pub async fn finalize(conn: &mut PgConnection, id: Uuid, status: &str) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE invoices SET status = $2, next_check_at = NULL, updated_at = now() WHERE id = $1",
@@ -157,13 +157,14 @@ pub async fn schedule_check(
     .map(|_| ())
 }
 
+/// Stores one status report; `raw` is the body exactly as received.
 pub async fn insert_event(
     conn: &mut PgConnection,
     invoice_id: Option<Uuid>,
     provider_payment_id: &str,
     status: &str,
     source: &str,
-    raw: &serde_json::Value,
+    raw: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO payment_events (invoice_id, provider_payment_id, status, source, raw) VALUES ($1, $2, $3, $4, $5)",
@@ -172,6 +173,29 @@ pub async fn insert_event(
         status,
         source,
         raw
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Stores a correctly signed notification that could not be read, with why, for the operator.
+pub async fn insert_unreadable_event(
+    conn: &mut PgConnection,
+    invoice_id: Option<Uuid>,
+    provider_payment_id: &str,
+    status: &str,
+    raw: &str,
+    parse_error: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO payment_events (invoice_id, provider_payment_id, status, source, raw, parse_error)
+         VALUES ($1, $2, $3, 'ipn', $4, $5)",
+        invoice_id,
+        provider_payment_id,
+        status,
+        raw,
+        parse_error
     )
     .execute(conn)
     .await

@@ -69,6 +69,37 @@ pub async fn activate(
     .await
 }
 
+/// Adds `days` to the subscriber's subscription in one statement: from its expiry while it is
+/// active and in the future, else from now; creates it if missing. Concurrent purchases of one
+/// subscriber wait for each other on the row (or its unique key), so each adds its full period.
+/// Returns the subscription id and the new expiry.
+pub async fn extend(
+    conn: &mut PgConnection,
+    channel_id: Uuid,
+    user: i64,
+    tier_level: i16,
+    days: i32,
+) -> Result<(Uuid, DateTime<Utc>), sqlx::Error> {
+    let row = sqlx::query!(
+        "INSERT INTO subscriptions (id, channel_id, telegram_user_id, status, tier_level, expires_at)
+         VALUES ($1, $2, $3, 'active', $4, now() + make_interval(days => $5))
+         ON CONFLICT (channel_id, telegram_user_id) DO UPDATE
+         SET status = 'active', tier_level = EXCLUDED.tier_level,
+             expires_at = CASE WHEN subscriptions.status = 'active' THEN GREATEST(subscriptions.expires_at, now())
+                               ELSE now() END + make_interval(days => $5),
+             removal_error = NULL, removed_at = NULL, updated_at = now()
+         RETURNING id, expires_at",
+        Uuid::now_v7(),
+        channel_id,
+        user,
+        tier_level,
+        days
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok((row.id, row.expires_at))
+}
+
 /// The subscriber's subscriptions (any status) with their channel titles.
 pub async fn for_subscriber(
     conn: &mut PgConnection,

@@ -94,8 +94,24 @@ pub struct PaymentUpdate {
     pub outcome_amount: Option<Decimal>,
     /// Missing on some notifications: then it equals `pay_currency`.
     pub outcome_currency: Option<String>,
-    /// The notification as received, kept for the record.
-    pub raw: serde_json::Value,
+    /// Set on a child payment: a repeated or extra deposit to the pay address of `parent_payment_id`.
+    pub parent_payment_id: Option<String>,
+    /// The notification or look-up answer exactly as received (UTF-8 text), kept for the record.
+    pub raw: String,
+}
+
+/// A correctly signed notification Paygate cannot read (an unknown status, missing amounts, a payout
+/// notification without an order id ...): stored as received for the operator, never acted on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableReport {
+    /// What could be picked out of the body, best effort (each field as received, shortened).
+    pub provider_payment_id: Option<String>,
+    pub order_id: Option<String>,
+    pub status: Option<String>,
+    /// Why it could not be read.
+    pub error: String,
+    /// The body exactly as received (UTF-8 text).
+    pub raw: String,
 }
 
 /// Provider failures, classified where they happen.

@@ -1,6 +1,5 @@
-//! Money rules of a confirmed payment: amount tolerance, fee split, and subscription extension.
+//! Money rules of a confirmed payment: amount tolerance and fee split (renewals extend in SQL).
 
-use chrono::{DateTime, Duration, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::payment_gateway::PaymentUpdate;
@@ -14,29 +13,36 @@ const CRYPTO_SCALE: u32 = 18;
 /// Whether a `finished` payment covers its invoice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AmountVerdict {
-    /// Paid in full (within tolerance); `paid_usd` when the provider reported it.
-    Accepted { paid_usd: Option<Decimal> },
+    /// Paid in full (within tolerance); `paid_usd` is the USD value of what arrived.
+    Accepted { paid_usd: Decimal },
     /// Short by more than the tolerance: no access.
     Underpaid { paid_usd: Decimal, shortfall_usd: Decimal },
+    /// Nothing usable was reported (no paid crypto amount against the asked one, and no fiat value):
+    /// no access until an operator has looked.
+    Unknown,
 }
 
-/// Compares what was paid with the invoice price. The provider's USD value of the payment decides
-/// when present; otherwise the paid share of the requested crypto amount does.
+/// Compares what was paid with the invoice price.
+///
+/// The paid share of the requested crypto amount (`actually_paid / pay_amount`, same currency)
+/// decides; only without it does the provider's USD value (`actually_paid_at_fiat`) count. Zero
+/// means "not reported" for both: real `finished` notifications carry `actually_paid_at_fiat: 0`.
 pub fn check_amount(price_usd: Decimal, update: &PaymentUpdate, tolerance_percent: Decimal) -> AmountVerdict {
-    let keep = Decimal::ONE - tolerance_percent / Decimal::ONE_HUNDRED;
-    let paid_usd = match (update.actually_paid_at_fiat, update.actually_paid, update.pay_amount) {
-        (Some(fiat), _, _) => Some(fiat),
-        (None, Some(paid), Some(asked)) if asked > Decimal::ZERO => Some(price_usd * paid / asked),
+    let positive = |amount: &Decimal| *amount > Decimal::ZERO;
+    let by_crypto = match (update.actually_paid.filter(positive), update.pay_amount.filter(positive)) {
+        (Some(paid), Some(asked)) => price_usd.checked_mul(paid).and_then(|value| value.checked_div(asked)),
         _ => None,
     };
-    match paid_usd {
-        Some(paid) if paid < price_usd * keep => {
-            let paid = paid.round_dp_with_strategy(2, RoundingStrategy::ToZero);
-            AmountVerdict::Underpaid { paid_usd: paid, shortfall_usd: price_usd - paid }
-        }
-        paid => AmountVerdict::Accepted {
-            paid_usd: paid.map(|p| p.round_dp_with_strategy(2, RoundingStrategy::ToZero)),
-        },
+    let by_fiat = update.actually_paid_at_fiat.filter(positive);
+    let Some(paid) = by_crypto.or(by_fiat) else {
+        return AmountVerdict::Unknown;
+    };
+    let paid = paid.round_dp_with_strategy(2, RoundingStrategy::ToZero);
+    let keep = Decimal::ONE - tolerance_percent / Decimal::ONE_HUNDRED;
+    if paid < price_usd * keep {
+        AmountVerdict::Underpaid { paid_usd: paid, shortfall_usd: price_usd - paid }
+    } else {
+        AmountVerdict::Accepted { paid_usd: paid }
     }
 }
 
@@ -48,21 +54,18 @@ pub fn split_fee(settled: Decimal, fee_percent: Decimal) -> (Decimal, Decimal) {
     (fee, settled - fee)
 }
 
-/// New expiry of a subscription bought or renewed at `now` for `days`: a renewal extends from the
-/// current expiry when that is still in the future, so no paid day is lost.
-pub fn extend_expiry(current: Option<DateTime<Utc>>, now: DateTime<Utc>, days: u32) -> DateTime<Utc> {
-    let start = current.filter(|at| *at > now).unwrap_or(now);
-    start + Duration::days(i64::from(days))
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use rust_decimal_macros::dec;
 
     use super::*;
     use crate::payment_gateway::PaymentStatus;
 
-    fn update(fiat: Option<Decimal>, paid: Option<Decimal>, asked: Option<Decimal>) -> PaymentUpdate {
+    pub(crate) fn update(
+        fiat: Option<Decimal>,
+        paid: Option<Decimal>,
+        asked: Option<Decimal>,
+    ) -> PaymentUpdate {
         PaymentUpdate {
             provider_payment_id: "1".into(),
             provider_invoice_id: None,
@@ -76,7 +79,8 @@ mod tests {
             pay_currency: Some("eth".into()),
             outcome_amount: Some(dec!(0.001)),
             outcome_currency: Some("eth".into()),
-            raw: serde_json::Value::Null,
+            parent_payment_id: None,
+            raw: String::new(),
         }
     }
 
@@ -85,21 +89,63 @@ mod tests {
         let tol = DEFAULT_TOLERANCE_PERCENT;
         assert_eq!(
             check_amount(dec!(10.00), &update(Some(dec!(9.80)), None, None), tol),
-            AmountVerdict::Accepted { paid_usd: Some(dec!(9.80)) }
+            AmountVerdict::Accepted { paid_usd: dec!(9.80) }
         );
         assert_eq!(
             check_amount(dec!(10.00), &update(Some(dec!(9.79)), None, None), tol),
             AmountVerdict::Underpaid { paid_usd: dec!(9.79), shortfall_usd: dec!(0.21) }
         );
-        // Without a fiat value the crypto ratio decides: half of what was asked is underpaid.
-        assert!(matches!(
+        // Half of the crypto amount asked is underpaid.
+        assert_eq!(
             check_amount(dec!(10.00), &update(None, Some(dec!(0.5)), Some(dec!(1.0))), tol),
-            AmountVerdict::Underpaid { .. }
-        ));
-        assert!(matches!(
-            check_amount(dec!(10.00), &update(None, None, None), tol),
-            AmountVerdict::Accepted { .. }
-        ));
+            AmountVerdict::Underpaid { paid_usd: dec!(5.00), shortfall_usd: dec!(5.00) }
+        );
+    }
+
+    #[test]
+    fn a_real_finished_payment_with_fiat_zero_is_judged_by_the_crypto_amounts() {
+        let tol = DEFAULT_TOLERANCE_PERCENT;
+        let paid_in_full = update(Some(dec!(0)), Some(dec!(0.0017)), Some(dec!(0.0017)));
+        assert_eq!(check_amount(dec!(5), &paid_in_full, tol), AmountVerdict::Accepted { paid_usd: dec!(5) });
+        let overpaid = update(Some(dec!(0)), Some(dec!(0.002)), Some(dec!(0.0017)));
+        assert!(matches!(check_amount(dec!(5), &overpaid, tol), AmountVerdict::Accepted { .. }));
+        let short = update(Some(dec!(0)), Some(dec!(0.00068)), Some(dec!(0.0017)));
+        assert_eq!(
+            check_amount(dec!(5), &short, tol),
+            AmountVerdict::Underpaid { paid_usd: dec!(2.00), shortfall_usd: dec!(3.00) }
+        );
+    }
+
+    #[test]
+    fn the_crypto_ratio_outweighs_a_reported_fiat_value() {
+        let tol = DEFAULT_TOLERANCE_PERCENT;
+        let rate_moved = update(Some(dec!(4.10)), Some(dec!(0.0017)), Some(dec!(0.0017)));
+        assert!(matches!(check_amount(dec!(5), &rate_moved, tol), AmountVerdict::Accepted { .. }));
+    }
+
+    #[test]
+    fn without_any_usable_amount_the_payment_is_unknown_not_accepted() {
+        let tol = DEFAULT_TOLERANCE_PERCENT;
+        for (fiat, paid, asked) in [
+            (None, None, None),
+            (Some(dec!(0)), None, None),
+            (Some(dec!(0)), Some(dec!(0)), Some(dec!(0.0017))),
+            (Some(dec!(0)), Some(dec!(0.0017)), Some(dec!(0))),
+            (None, Some(dec!(0.0017)), None),
+            (Some(dec!(-1)), Some(dec!(-1)), Some(dec!(1))),
+        ] {
+            assert_eq!(
+                check_amount(dec!(5), &update(fiat, paid, asked), tol),
+                AmountVerdict::Unknown,
+                "{fiat:?} {paid:?} {asked:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn amounts_too_large_to_compute_are_unknown_instead_of_panicking() {
+        let huge = update(None, Some(Decimal::MAX), Some(dec!(0.0000000000000000000000000001)));
+        assert_eq!(check_amount(dec!(5), &huge, DEFAULT_TOLERANCE_PERCENT), AmountVerdict::Unknown);
     }
 
     #[test]
@@ -111,14 +157,5 @@ mod tests {
         let (fee, share) = split_fee(dec!(123.456789), dec!(2.5));
         assert_eq!(fee + share, dec!(123.456789));
         assert_eq!(fee, dec!(3.086419725));
-    }
-
-    #[test]
-    fn renewals_extend_from_the_current_expiry_and_lapsed_ones_from_now() {
-        let now = Utc::now();
-        let ahead = now + Duration::days(10);
-        assert_eq!(extend_expiry(Some(ahead), now, 30), ahead + Duration::days(30));
-        assert_eq!(extend_expiry(Some(now - Duration::days(3)), now, 30), now + Duration::days(30));
-        assert_eq!(extend_expiry(None, now, 36_500), now + Duration::days(36_500));
     }
 }

@@ -22,11 +22,20 @@ pub async fn nowpayments(
 ) -> Result<StatusCode, ApiError> {
     let signature = headers.get(paygate_nowpayments::IPN_SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
     let update = match paygate_nowpayments::verify_ipn(&state.app.settings.ipn_secret, &body, signature) {
-        Ok(update) => update,
+        Ok(verified) => verified.into_payment(),
         Err(error) => {
             tracing::warn!(kind = "warning", %error, "rejected a payment notification");
             metrics::counter!("paygate_ipn_rejected_total").increment(1);
             return Err(refused(&state, ip));
+        }
+    };
+    // Signed but unreadable: the provider sent it, so it is kept and acknowledged (no retry storm).
+    let update = match update {
+        Ok(update) => update,
+        Err(report) => {
+            payment_intake::record_unreadable(&state.app, &report).await?;
+            metrics::counter!("paygate_ipn_unreadable_total").increment(1);
+            return Ok(StatusCode::OK);
         }
     };
     let outcome = payment_intake::apply_update(&state.app, &update, Source::Ipn).await?;

@@ -112,8 +112,7 @@ impl PaymentGateway for NowPayments {
         let body = self.call("payment_status", request).await?;
         let payment: Payment =
             serde_json::from_slice(&body).map_err(|error| bad_response("payment response", &error))?;
-        let raw = serde_json::from_slice(&body).map_err(|error| bad_response("payment response", &error))?;
-        Ok(payment.into_update(raw))
+        Ok(payment.into_update(&body))
     }
 
     fn is_live(&self) -> bool {

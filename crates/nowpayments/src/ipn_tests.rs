@@ -23,8 +23,16 @@ fn secret() -> SecretString {
     SECRET.to_owned().into()
 }
 
-fn verify(body: &str, signature: Option<&str>) -> Result<PaymentUpdate, IpnError> {
+fn verify(body: &str, signature: Option<&str>) -> Result<VerifiedIpn, IpnError> {
     verify_ipn(&secret(), body.as_bytes(), signature)
+}
+
+/// A body that must verify and parse as a payment.
+fn payment(body: &str, signature: &str) -> PaymentUpdate {
+    match verify(body, Some(signature)) {
+        Ok(VerifiedIpn::Payment(update)) => update,
+        other => panic!("not a payment: {other:?}"),
+    }
 }
 
 fn dec(text: &str) -> Decimal {
@@ -37,7 +45,7 @@ fn hex_hmac(message: &[u8]) -> String {
 
 #[test]
 fn a_realistic_finished_ipn_signed_like_nowpayments_parses_with_exact_amounts() {
-    let update = verify(FINISHED, Some(FINISHED_SIG)).unwrap_or_else(|error| panic!("{error}"));
+    let update = payment(FINISHED, FINISHED_SIG);
 
     assert_eq!(update.provider_payment_id, "5077125051");
     assert_eq!(update.provider_invoice_id.as_deref(), Some("4953441534"));
@@ -51,13 +59,13 @@ fn a_realistic_finished_ipn_signed_like_nowpayments_parses_with_exact_amounts() 
     assert_eq!(update.pay_currency.as_deref(), Some("usdttrc20"));
     assert_eq!(update.outcome_amount, Some(dec("4.1824")));
     assert_eq!(update.outcome_currency.as_deref(), Some("usdttrc20"));
-    assert_eq!(update.raw["fee"]["currency"], "usdttrc20");
-    assert_eq!(update.raw["purchase_id"], "5837122679");
+    assert_eq!(update.parent_payment_id, None);
+    assert_eq!(update.raw, FINISHED, "kept exactly as received");
 }
 
 #[test]
 fn unicode_escapes_and_exponents_are_signed_like_javascript_does() {
-    let update = verify(ESCAPES, Some(ESCAPES_SIG)).unwrap_or_else(|error| panic!("{error}"));
+    let update = payment(ESCAPES, ESCAPES_SIG);
     assert_eq!(update.status, PaymentStatus::Waiting);
     assert_eq!(update.price_amount.to_string(), "0.0000001");
     assert_eq!(update.provider_invoice_id, None);
@@ -111,15 +119,58 @@ fn garbage_with_a_wrong_signature_says_only_bad_signature() {
 }
 
 #[test]
-fn a_signed_body_that_is_not_a_payment_is_malformed() {
-    for body in [
-        "not json",
-        r#"{"payment_id":1}"#,
-        r#"{"payment_id":1,"payment_status":"lost","price_amount":1,"price_currency":"usd"}"#,
-    ] {
+fn a_signed_body_that_is_not_a_payment_is_verified_but_unreadable_never_a_signature_error() {
+    let cases = [
+        ("not json", None, None),
+        (r#"{"payment_id":1}"#, Some("1"), None),
+        (
+            r#"{"payment_id":1,"payment_status":"lost","price_amount":1,"price_currency":"usd"}"#,
+            Some("1"),
+            Some("lost"),
+        ),
+        (
+            r#"{"payment_id":"7","payment_status":"finished","price_amount":null,"price_currency":"usd","order_id":"o-1"}"#,
+            Some("7"),
+            Some("finished"),
+        ),
+        (
+            r#"{"id":"5000000713","status":"FINISHED","batch_withdrawal_id":"5000000000","amount":0.5}"#,
+            None,
+            Some("FINISHED"),
+        ),
+    ];
+    for (body, payment_id, status) in cases {
         let signature = hex_hmac(body.as_bytes());
-        assert!(matches!(verify(body, Some(&signature)), Err(IpnError::Malformed(_))), "{body}");
+        let Ok(VerifiedIpn::Unreadable(report)) = verify(body, Some(&signature)) else {
+            panic!("{body} should be unreadable");
+        };
+        assert_eq!(report.raw, body);
+        assert_eq!((report.provider_payment_id.as_deref(), report.status.as_deref()), (payment_id, status));
+        assert!(!report.error.is_empty());
     }
+}
+
+#[test]
+fn a_real_shaped_finished_ipn_keeps_fiat_zero_as_reported_and_reads_the_parent_payment() {
+    let body = json!({"payment_id":5077125051u64,"parent_payment_id":null,"invoice_id":4591254910u64,
+        "payment_status":"finished","pay_address":"0xabc","payin_extra_id":null,"price_amount":5,
+        "price_currency":"usd","pay_amount":0.0017,"actually_paid":0.0017,"actually_paid_at_fiat":0,
+        "pay_currency":"eth","order_id":"o-1","order_description":"d","purchase_id":"5312822613",
+        "outcome_amount":0.00161,"outcome_currency":"eth","payment_extra_ids":null,
+        "fee":{"currency":"eth","depositFee":0.00002,"withdrawalFee":0,"serviceFee":0.00007}});
+    let update = payment(&body.to_string(), &sign_ipn(&secret(), &body));
+    assert_eq!(update.actually_paid_at_fiat, Some(Decimal::ZERO));
+    assert_eq!((update.pay_amount, update.actually_paid), (Some(dec("0.0017")), Some(dec("0.0017"))));
+    assert_eq!(update.provider_invoice_id.as_deref(), Some("4591254910"));
+    assert_eq!(update.parent_payment_id, None);
+
+    let mut child = body.clone();
+    child["parent_payment_id"] = json!(5077125051u64);
+    child["payment_id"] = json!(5077125052u64);
+    child["invoice_id"] = json!(null);
+    let update = payment(&child.to_string(), &sign_ipn(&secret(), &child));
+    assert_eq!(update.parent_payment_id.as_deref(), Some("5077125051"));
+    assert_eq!(update.provider_invoice_id, None);
 }
 
 #[test]
@@ -129,8 +180,7 @@ fn outcome_currency_may_be_missing() {
         "price_currency": "usd", "pay_amount": 0.00021, "actually_paid": 0.0001, "pay_currency": "btc",
         "outcome_amount": 0.000095, "order_id": "inv-7",
     });
-    let update =
-        verify(&body.to_string(), Some(&sign_ipn(&secret(), &body))).unwrap_or_else(|e| panic!("{e}"));
+    let update = payment(&body.to_string(), &sign_ipn(&secret(), &body));
     assert_eq!(update.status, PaymentStatus::PartiallyPaid);
     assert_eq!(update.price_amount.to_string(), "10.00");
     assert_eq!(update.actually_paid, Some(dec("0.0001")));
@@ -150,4 +200,13 @@ fn errors_never_show_the_secret_or_the_expected_signature() {
         let text = format!("{error:?}");
         assert!(!text.contains(SECRET) && !text.contains(&FINISHED_SIG[..16]), "{text}");
     }
+}
+
+#[test]
+fn a_signed_body_with_raw_nul_bytes_is_kept_as_text_the_database_can_store() {
+    let body = b"{\"payment_id\":1}\0";
+    let Ok(VerifiedIpn::Unreadable(report)) = verify_ipn(&secret(), body, Some(&hex_hmac(body))) else {
+        panic!("should be unreadable");
+    };
+    assert_eq!(report.raw, "{\"payment_id\":1}\u{FFFD}");
 }

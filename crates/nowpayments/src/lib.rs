@@ -7,4 +7,4 @@ mod ipn;
 mod wire;
 
 pub use client::NowPayments;
-pub use ipn::{IPN_SIGNATURE_HEADER, IpnError, sign_ipn, verify_ipn};
+pub use ipn::{IPN_SIGNATURE_HEADER, IpnError, VerifiedIpn, sign_ipn, verify_ipn};

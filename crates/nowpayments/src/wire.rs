@@ -92,6 +92,9 @@ pub(crate) struct Payment {
     pub payment_id: String,
     #[serde(default, deserialize_with = "optional_id")]
     pub invoice_id: Option<String>,
+    /// Set on a child payment (a repeated or extra deposit to the same pay address), else `null`.
+    #[serde(default, deserialize_with = "optional_id")]
+    pub parent_payment_id: Option<String>,
     #[serde(default, deserialize_with = "optional_id")]
     pub order_id: Option<String>,
     pub payment_status: Status,
@@ -113,7 +116,8 @@ pub(crate) struct Payment {
 }
 
 impl Payment {
-    pub fn into_update(self, raw: serde_json::Value) -> PaymentUpdate {
+    /// The port's view of this payment; `raw` is the body it was parsed from, kept as received.
+    pub fn into_update(self, raw: &[u8]) -> PaymentUpdate {
         PaymentUpdate {
             provider_payment_id: self.payment_id,
             provider_invoice_id: self.invoice_id,
@@ -127,7 +131,8 @@ impl Payment {
             pay_currency: self.pay_currency.filter(|currency| !currency.is_empty()),
             outcome_amount: self.outcome_amount,
             outcome_currency: self.outcome_currency.filter(|currency| !currency.is_empty()),
-            raw,
+            parent_payment_id: self.parent_payment_id,
+            raw: String::from_utf8_lossy(raw).into_owned(),
         }
     }
 }

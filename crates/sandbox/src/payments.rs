@@ -54,13 +54,15 @@ impl SandboxPayments {
     /// (`waiting`, then the final status) to Paygate's own webhook over HTTP.
     pub async fn checkout(&self, invoice_id: Uuid, action: CheckoutAction) -> Result<(), GatewayError> {
         let unavailable = |e: sqlx::Error| GatewayError::Unavailable(e.to_string());
-        let price: Option<Decimal> =
-            sqlx::query_scalar("SELECT price_usd FROM invoices WHERE id = $1 AND provider = 'sandbox'")
-                .bind(invoice_id)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(unavailable)?;
-        let price = price.ok_or(GatewayError::NotFound)?;
+        let invoice: Option<(Decimal, Option<String>)> = sqlx::query_as(
+            "SELECT price_usd, provider_invoice_id FROM invoices WHERE id = $1 AND provider = 'sandbox'",
+        )
+        .bind(invoice_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        let (price, provider_invoice_id) = invoice.ok_or(GatewayError::NotFound)?;
+        let invoice = Invoice { id: invoice_id, provider_id: provider_invoice_id.as_deref(), price };
         let payment_id: i64 = sqlx::query_scalar(
             "INSERT INTO sandbox_payments (invoice_id, body) VALUES ($1, '{}') RETURNING id",
         )
@@ -73,8 +75,8 @@ impl SandboxPayments {
             CheckoutAction::Underpay => ("finished", Decimal::new(5, 1)),
             CheckoutAction::Expire => ("expired", Decimal::ZERO),
         };
-        self.deliver(&ipn_body(invoice_id, payment_id, "waiting", price, Decimal::ZERO)).await?;
-        let last = ipn_body(invoice_id, payment_id, status, price, paid_fraction);
+        self.deliver(&ipn_body(&invoice, payment_id, "waiting", Decimal::ZERO)).await?;
+        let last = ipn_body(&invoice, payment_id, status, paid_fraction);
         sqlx::query("UPDATE sandbox_payments SET body = $2 WHERE id = $1")
             .bind(payment_id)
             .bind(&last)
@@ -102,41 +104,49 @@ impl SandboxPayments {
     }
 }
 
-/// A notification shaped like NOWPayments' (every field, JSON numbers).
-fn ipn_body(
-    invoice_id: Uuid,
-    payment_id: i64,
-    status: &str,
+/// The invoice a sandbox payment pays.
+struct Invoice<'a> {
+    id: Uuid,
+    provider_id: Option<&'a str>,
     price: Decimal,
-    paid_fraction: Decimal,
-) -> Value {
+}
+
+/// A notification shaped like a real NOWPayments one: JSON numbers, no fiat value
+/// (`actually_paid_at_fiat: 0`), `parent_payment_id`/`payin_extra_id`/`payment_extra_ids` null, a
+/// `fee` object, `purchase_id` as a string. `invoice_id` is the invoice's provider id (a number when
+/// it is digits; the sandbox's own ids are `sandbox-{order}` strings, which the wire format accepts).
+fn ipn_body(invoice: &Invoice<'_>, payment_id: i64, status: &str, paid_fraction: Decimal) -> Value {
     let eth = |usd: Decimal| (usd / ETH_USD).round_dp_with_strategy(18, RoundingStrategy::ToZero);
-    let pay_amount = eth(price);
-    let paid_usd = (price * paid_fraction).round_dp(2);
-    let outcome =
-        (eth(paid_usd) * (Decimal::ONE - PROVIDER_FEE)).round_dp_with_strategy(18, RoundingStrategy::ToZero);
+    let pay_amount = eth(invoice.price);
+    let paid = (pay_amount * paid_fraction).round_dp_with_strategy(18, RoundingStrategy::ToZero);
+    let service_fee = (paid * PROVIDER_FEE).round_dp_with_strategy(18, RoundingStrategy::ToZero);
     let number = |d: Decimal| {
         Value::Number(serde_json::Number::from_str(&d.normalize().to_string()).unwrap_or(0.into()))
     };
+    let invoice_id = match invoice.provider_id {
+        Some(id) => id.parse::<u64>().map_or_else(|_| json!(id), |number| json!(number)),
+        None => Value::Null,
+    };
     json!({
         "payment_id": payment_id,
-        "invoice_id": invoice_id.as_u128() as u64 & 0xFFFF_FFFF,
+        "parent_payment_id": null,
+        "invoice_id": invoice_id,
         "payment_status": status,
         "pay_address": "0x0000000000000000000000000000000000sandbox",
         "payin_extra_id": null,
-        "price_amount": number(price),
+        "price_amount": number(invoice.price),
         "price_currency": "usd",
         "pay_amount": number(pay_amount),
-        "actually_paid": number(eth(paid_usd)),
-        "actually_paid_at_fiat": number(paid_usd),
+        "actually_paid": number(paid),
+        "actually_paid_at_fiat": 0,
         "pay_currency": "eth",
-        "order_id": invoice_id.to_string(),
+        "order_id": invoice.id.to_string(),
         "order_description": "sandbox payment",
-        "purchase_id": payment_id,
-        "outcome_amount": number(outcome),
+        "purchase_id": payment_id.to_string(),
+        "outcome_amount": number(paid - service_fee),
         "outcome_currency": "eth",
         "payment_extra_ids": null,
-        "fee": {"currency": "eth", "depositFee": 0, "withdrawalFee": 0, "serviceFee": 0},
+        "fee": {"currency": "eth", "depositFee": 0, "withdrawalFee": 0, "serviceFee": number(service_fee)},
         "created_at": chrono::Utc::now().to_rfc3339(),
         "updated_at": chrono::Utc::now().to_rfc3339(),
     })
@@ -170,12 +180,17 @@ impl PaymentGateway for SandboxPayments {
             .map_err(|e| GatewayError::Unavailable(e.to_string()))?;
         let body = body.filter(|b| b.get("payment_status").is_some()).ok_or(GatewayError::NotFound)?;
         let text = |key: &str| body[key].as_str().map(str::to_owned);
+        let id = |key: &str| match &body[key] {
+            Value::Number(number) => Some(number.to_string()),
+            Value::String(text) => Some(text.clone()),
+            _ => None,
+        };
         let status = text("payment_status")
             .and_then(|s| PaymentStatus::parse(&s))
             .ok_or_else(|| GatewayError::BadResponse("status".into()))?;
         Ok(PaymentUpdate {
             provider_payment_id: provider_payment_id.to_owned(),
-            provider_invoice_id: Some(body["invoice_id"].to_string()),
+            provider_invoice_id: id("invoice_id"),
             order_id: text("order_id"),
             status,
             price_amount: decimal(&body["price_amount"]).unwrap_or_default(),
@@ -186,7 +201,8 @@ impl PaymentGateway for SandboxPayments {
             pay_currency: text("pay_currency"),
             outcome_amount: decimal(&body["outcome_amount"]),
             outcome_currency: text("outcome_currency"),
-            raw: body,
+            parent_payment_id: id("parent_payment_id"),
+            raw: body.to_string(),
         })
     }
 

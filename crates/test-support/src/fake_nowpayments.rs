@@ -139,8 +139,13 @@ impl Drop for FakeNowPayments {
     }
 }
 
-/// An IPN with every documented field, numbers as JSON numbers. Ids that are digits are sent as
-/// numbers; with `outcome_currency` `None` the field is left out (then it equals `pay_currency`).
+/// An IPN shaped like a real `finished` one (see `shared/PROVIDERS.md`): every documented field,
+/// numbers as JSON numbers, ids of digits as numbers (`invoice_id` `""` → `null`), no fiat value
+/// (`actually_paid_at_fiat: 0`, as NOWPayments sends it), `parent_payment_id`, `payin_extra_id` and
+/// `payment_extra_ids` null, a `fee` object and `purchase_id` as a string. The amount paid is
+/// `actually_paid` against `pay_amount` in `pay_currency`: in full, except half for `partially_paid`
+/// and nothing yet for `waiting`/`expired`. With `outcome_currency` `None` the field is left out
+/// (then it equals `pay_currency`).
 pub fn ipn_body(
     invoice_id: &str,
     order_id: &str,
@@ -151,20 +156,23 @@ pub fn ipn_body(
     outcome_currency: Option<&str>,
 ) -> Value {
     let pay_currency = outcome_currency.unwrap_or("usdttrc20");
+    // The provider keeps 0.5 % of what is paid: pay_amount = outcome + service fee.
+    let service_fee = (outcome_amount / Decimal::new(199, 0)).round_dp(8);
+    let pay_amount = if outcome_amount > Decimal::ZERO { outcome_amount + service_fee } else { price_usd };
     let paid = match status {
         PaymentStatus::Waiting | PaymentStatus::Expired => Decimal::ZERO,
-        PaymentStatus::PartiallyPaid => price_usd / Decimal::TWO,
-        _ => price_usd,
+        PaymentStatus::PartiallyPaid => pay_amount / Decimal::TWO,
+        _ => pay_amount,
     };
+    let invoice_id = if invoice_id.is_empty() { Value::Null } else { id(invoice_id) };
     let mut body = json!({
-        "payment_id": id(payment_id), "invoice_id": id(invoice_id), "payment_status": status.as_str(),
-        "pay_address": "TNDFkiSmBQorNFacb3735q8MnT29sn8BLn", "payin_extra_id": null,
-        "price_amount": number(price_usd), "price_currency": "usd", "pay_amount": number(price_usd),
-        "actually_paid": number(paid), "actually_paid_at_fiat": number(paid), "pay_currency": pay_currency,
-        "order_id": order_id, "order_description": format!("Paygate order {order_id}"),
+        "payment_id": id(payment_id), "parent_payment_id": null, "invoice_id": invoice_id,
+        "payment_status": status.as_str(), "pay_address": "TNDFkiSmBQorNFacb3735q8MnT29sn8BLn",
+        "payin_extra_id": null, "price_amount": number(price_usd), "price_currency": "usd",
+        "pay_amount": number(pay_amount), "actually_paid": number(paid), "actually_paid_at_fiat": 0,
+        "pay_currency": pay_currency, "order_id": order_id, "order_description": format!("Paygate order {order_id}"),
         "purchase_id": "5837122679", "outcome_amount": number(outcome_amount), "payment_extra_ids": null,
-        "fee": {"currency": pay_currency, "depositFee": 0, "withdrawalFee": 0,
-                "serviceFee": number((price_usd - outcome_amount).max(Decimal::ZERO))},
+        "fee": {"currency": pay_currency, "depositFee": 0, "withdrawalFee": 0, "serviceFee": number(service_fee)},
         "created_at": "2025-03-01T10:00:00.000Z", "updated_at": "2025-03-01T10:12:31.000Z",
     });
     if let Some(currency) = outcome_currency {

@@ -128,7 +128,7 @@ impl World {
     ) -> reqwest::Response {
         let status = paygate_domain::payment_gateway::PaymentStatus::parse(status).unwrap();
         let body = self.nowpayments.ipn_body(
-            "4522625843",
+            &self.provider_invoice_id(order_id).await,
             order_id,
             payment_id,
             status,
@@ -143,6 +143,38 @@ impl World {
             .header("x-nowpayments-sig", signature)
             .header("content-type", "application/json")
             .body(bytes)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The provider's invoice id of our invoice `order_id` (what its IPNs carry as `invoice_id`).
+    pub async fn provider_invoice_id(&self, order_id: &str) -> String {
+        sqlx::query_scalar("SELECT provider_invoice_id FROM invoices WHERE id = $1::uuid")
+            .bind(order_id)
+            .fetch_one(&self.app.pool)
+            .await
+            .unwrap()
+    }
+
+    /// Posts `body` signed as NOWPayments would sign it.
+    pub async fn post_ipn(&self, body: &Value) -> reqwest::Response {
+        let (bytes, signature) = self.nowpayments.signed(body);
+        self.post_signed_text(bytes, &signature).await
+    }
+
+    /// Posts `body` bytes exactly as given with `signature`.
+    pub async fn post_signed_text(
+        &self,
+        body: impl Into<reqwest::Body>,
+        signature: &str,
+    ) -> reqwest::Response {
+        self.app
+            .http
+            .post(self.app.url("/webhooks/nowpayments"))
+            .header("x-nowpayments-sig", signature)
+            .header("content-type", "application/json")
+            .body(body)
             .send()
             .await
             .unwrap()
