@@ -253,7 +253,8 @@ pub struct Exchange {
     pub valid_until: Option<DateTime<Utc>>,
 }
 
-/// Which exchanges to look for: one pair, paying to one address, created within a time window.
+/// Which exchanges to look for: one pair, paying to one address, created within a time window (pad it
+/// by a few minutes on both sides: the provider's clock is not ours).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExchangeQuery {
     pub pair: SwapPair,

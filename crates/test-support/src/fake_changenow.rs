@@ -20,6 +20,7 @@ use url::Url;
 
 mod handlers;
 mod json;
+mod rules;
 
 /// The status walk [`FakeChangeNow::advance`] follows, from creation to `finished`.
 pub const STATUS_WALK: [&str; 6] = ["new", "waiting", "confirming", "exchanging", "sending", "finished"];
