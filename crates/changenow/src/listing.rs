@@ -47,13 +47,16 @@ impl ChangeNow {
         let mut offset = 0;
         for _ in 0..MAX_PAGES {
             let offset_text = offset.to_string();
-            let params = [
+            let mut params = vec![
                 ("payoutAddress", query.payout_address.as_str()),
                 ("dateFrom", date_from.as_str()),
                 ("dateTo", date_to.as_str()),
                 ("limit", limit.as_str()),
-                ("offset", offset_text.as_str()),
             ];
+            // "You can only specify offset bigger than 0": the first page goes without one.
+            if offset > 0 {
+                params.push(("offset", offset_text.as_str()));
+            }
             let request = self.http.get(self.url("exchanges", &params)?);
             let body = self.call("list_exchanges", request).await?;
             let page = parse_page(&body)?;

@@ -105,3 +105,24 @@ async fn a_refunded_exchange_found_by_the_list_carries_its_refund_hash_and_by_id
     assert_eq!(found[0].refund_amount, None);
     assert_eq!(api.exchange(&created.id).await.unwrap().refund_amount, Some(eth(dec!(0.05))));
 }
+
+#[tokio::test]
+async fn more_exchanges_than_fit_one_page_are_read_page_by_page() {
+    let (fake, api) = fake_and_client().await;
+    for _ in 0..55 {
+        api.create_exchange(&xmr_exchange(dec!(0.05))).await.unwrap();
+    }
+
+    let window = (TimeDelta::minutes(10), TimeDelta::minutes(1));
+    let found = api.find_exchanges(&query(eth_to_xmr(), Network::Xmr, XMR_ADDRESS, window)).await.unwrap();
+
+    assert_eq!(found.len(), 55);
+    let mut ids: Vec<_> = found.iter().map(|exchange| exchange.id.clone()).collect();
+    ids.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    ids.dedup();
+    assert_eq!(ids.len(), 55, "no exchange twice");
+    let pages: Vec<_> =
+        fake.requests().into_iter().filter(|request| request.starts_with("GET /v2/exchanges")).collect();
+    assert_eq!(pages.len(), 2, "{pages:?}");
+    assert!(!pages[0].contains("offset=") && pages[1].contains("offset=50"), "{pages:?}");
+}

@@ -239,9 +239,13 @@ pub(super) async fn list(
     };
     let number =
         |name: &str, default: usize| params.get(name).map_or(Some(default), |text| text.parse().ok());
-    let (Some(limit @ 1..=100), Some(offset)) = (number("limit", 100), number("offset", 0)) else {
-        return error(400, "not_valid_params", "limit must be from 1 to 100 and offset not negative");
+    // The strict reading of the documentation: "limit bigger than 0 and less than 100", "offset bigger than 0".
+    let (Some(limit @ 1..=99), Some(offset)) = (number("limit", 99), number("offset", 0)) else {
+        return error(400, "not_valid_params", "limit must be bigger than 0 and less than 100");
     };
+    if params.contains_key("offset") && offset == 0 {
+        return error(400, "not_valid_params", "offset must be bigger than 0");
+    }
     let mut found: Vec<&FakeExchange> = state
         .exchanges
         .iter()
