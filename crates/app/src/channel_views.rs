@@ -37,6 +37,8 @@ pub struct ChannelView {
     pub notifications: NotificationsView,
     pub notification_delivery: NotificationDeliveryView,
     pub readiness: Readiness,
+    /// Whether the owner proved they administer both chats (required before anything is sold).
+    pub control: ControlView,
     /// The offer message the bot keeps posted in the open channel.
     pub offer: OfferView,
     pub created_at: DateTime<Utc>,
@@ -70,6 +72,17 @@ pub struct PayoutView {
     /// Set for the `threshold` strategy only.
     #[schema(value_type = Option<String>, example = "100.00")]
     pub threshold_usd: Option<Decimal>,
+}
+
+/// Proof that the owner's linked Telegram account is the creator or an administrator of both chats.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ControlView {
+    /// When the last check showed the owner's linked account administering both chats; null while
+    /// unproven (link your Telegram account with /link, then check the channel).
+    pub proven_at: Option<DateTime<Utc>>,
+    /// Set when another owner proved control of these chats: this channel cannot become ready until
+    /// its chat ids change (or that owner's proof lapses).
+    pub detached_at: Option<DateTime<Utc>>,
 }
 
 /// The current offer post and the last failure to post one.
@@ -149,6 +162,7 @@ impl From<StoredChannel> for ChannelView {
                 blocked_reason: row.notify_blocked_reason,
             },
             readiness: Readiness::from_stored(row.readiness),
+            control: ControlView { proven_at: row.proven_at, detached_at: row.detached_at },
             offer: OfferView {
                 message_id: row.offer_message_id,
                 posted_at: row.offer_posted_at,

@@ -47,6 +47,22 @@ fn id_taken() -> AppError {
     AppError::conflict("channel_id_taken", "this Telegram channel is already registered on Paygate")
 }
 
+/// Refuses chat ids a proven channel (anyone's) or another live channel of the same owner names.
+/// Unproven channels of other owners never block a registration (SPEC §3.2).
+async fn refuse_taken_ids(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    except: Option<ChannelId>,
+    draft: &ChannelDraft,
+) -> AppResult<()> {
+    let (open, closed) = (draft.open_channel_id().get(), draft.closed_channel_id().get());
+    let except = except.map(|id| id.as_uuid());
+    if paygate_db::channel_control::chat_ids_taken(conn, caller.id.as_uuid(), except, open, closed).await? {
+        return Err(id_taken());
+    }
+    Ok(())
+}
+
 /// A channel the caller may read; anything else (someone else's, deleted, unknown) is not found.
 pub(crate) async fn load_readable(app: &App, caller: &Caller, id: ChannelId) -> AppResult<StoredChannel> {
     let mut conn = app.pool.acquire().await?;
@@ -66,8 +82,7 @@ async fn lock_own(conn: &mut PgConnection, caller: &Caller, id: ChannelId) -> Ap
 
 /// Checks readiness after a change has committed, then answers with the fresh channel.
 async fn view_after_change(app: &App, caller: &Caller, id: ChannelId) -> AppResult<ChannelView> {
-    let stored = load_readable(app, caller, id).await?;
-    readiness::refresh_best_effort(app, id, stored.row.open_channel_id, stored.row.closed_channel_id).await;
+    readiness::refresh_best_effort(app, id).await;
     Ok(load_readable(app, caller, id).await?.into())
 }
 
@@ -88,6 +103,7 @@ pub async fn create(
             format!("an account may register at most {max} channels; delete one to add another"),
         ));
     }
+    refuse_taken_ids(&mut tx, caller, None, &draft).await?;
     let id = ChannelId::new();
     let tiers = tier_rows(&draft);
     if let Err(error) = db::insert(&mut tx, id.as_uuid(), caller.id.as_uuid(), &fields(&draft, &tiers)).await
@@ -149,8 +165,14 @@ pub async fn patch(
     let input: ChannelInput =
         serde_json::from_value(merged).map_err(|error| AppError::field("body", error.to_string()))?;
     let draft = ChannelDraft::parse(&input, &rules(app, &mut tx).await?)?;
+    let moved = (draft.open_channel_id().get(), draft.closed_channel_id().get())
+        != (old.row.open_channel_id, old.row.closed_channel_id);
+    if moved {
+        refuse_taken_ids(&mut tx, caller, Some(id), &draft).await?;
+    }
     let tiers = tier_rows(&draft);
-    if let Err(error) = db::update(&mut tx, id.as_uuid(), &fields(&draft, &tiers)).await {
+    let unproven = readiness::Readiness::unproven_json();
+    if let Err(error) = db::update(&mut tx, id.as_uuid(), &fields(&draft, &tiers), &unproven).await {
         return Err(if db::is_chat_id_taken(&error) { id_taken() } else { error.into() });
     }
     let (old_value, new_value) = (to_json(&old_input)?, to_json(&draft.to_input())?);
@@ -193,14 +215,15 @@ pub async fn delete(app: &App, caller: &Caller, id: ChannelId, client: &Client) 
     Ok(())
 }
 
-/// Asks Telegram now whether the bot has what it needs in both chats (owner only) and stores the answer.
+/// Asks Telegram now whether the owner administers both chats and the bot has what it needs there
+/// (owner only) and stores the answer.
 #[tracing::instrument(skip_all, fields(user_id = %caller.id, channel_id = %id))]
 pub async fn check_readiness(app: &App, caller: &Caller, id: ChannelId) -> AppResult<ChannelView> {
     let stored = load_readable(app, caller, id).await?;
     if !caller.owns(stored.row.owner_id) {
         return Err(AppError::NotFound);
     }
-    readiness::refresh(app, id, stored.row.open_channel_id, stored.row.closed_channel_id).await?;
+    readiness::refresh(app, id).await?;
     Ok(load_readable(app, caller, id).await?.into())
 }
 

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod channel_activity;
 pub mod channel_views;
 pub mod channels;
+pub mod control_proof;
 pub mod currencies;
 mod error;
 pub mod expiry;

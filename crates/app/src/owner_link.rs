@@ -1,16 +1,22 @@
 //! Linking an owner's Telegram account with a one-time code, and the owner's view in the bot.
 
 use chrono::{DateTime, Utc};
-use paygate_domain::ids::UserId;
+use paygate_domain::ids::{ChannelId, UserId};
 use rand::Rng;
 use serde::Serialize;
 use serde_json::json;
+
+use sqlx::PgConnection;
+use uuid::Uuid;
 
 use crate::{
     App, AppError, AppResult,
     audit::{self, AuditAction},
     auth::tokens,
+    control_proof,
+    owner_notify::{self, OwnerEvent},
     rate_limit::Limit,
+    readiness::{self, Readiness},
 };
 
 const CODE_TTL: chrono::Duration = chrono::Duration::minutes(10);
@@ -63,6 +69,7 @@ pub async fn link(app: &App, telegram_user_id: i64, code: &str) -> AppResult<Str
     };
     paygate_db::owner_contacts::link_telegram(&mut tx, user_id, telegram_user_id).await?;
     paygate_db::owner_contacts::clear_blocked(&mut tx, user_id).await?;
+    revoke_stale_proofs(&mut tx, user_id, telegram_user_id).await?;
     let user = UserId::from_uuid(user_id);
     audit::record(
         &mut tx,
@@ -75,7 +82,39 @@ pub async fn link(app: &App, telegram_user_id: i64, code: &str) -> AppResult<Str
     let username = paygate_db::users::by_id(&mut tx, user_id).await?.map(|u| u.username).unwrap_or_default();
     tx.commit().await?;
     tracing::info!(kind = "user", user_id = %user, telegram_user_id, "owner linked a Telegram account");
+    recheck_channels(app, user_id).await;
     Ok(username)
+}
+
+/// Proofs of control belong to the Telegram account that gave them: once an account moves (to this
+/// owner, or away from its previous owner), channels proven by an account their owner no longer has
+/// stop being ready until checked again; owners of channels that were ready are told.
+async fn revoke_stale_proofs(conn: &mut PgConnection, owner: Uuid, telegram_user_id: i64) -> AppResult<()> {
+    let unproven = Readiness::unproven_json();
+    let revoked =
+        paygate_db::channel_control::revoke_stale_proofs(conn, owner, telegram_user_id, &unproven).await?;
+    for channel in revoked {
+        let missing = vec![control_proof::NOT_ADMIN.to_owned()];
+        owner_notify::enqueue(conn, channel, OwnerEvent::ChannelNotReady { missing }).await?;
+        tracing::info!(kind = "channel", channel_id = %channel, "proof of control revoked by a new link");
+    }
+    Ok(())
+}
+
+/// Checks the owner's channels right after a link, so they become ready without another click.
+async fn recheck_channels(app: &App, owner: Uuid) {
+    let channels = match app.pool.acquire().await {
+        Ok(mut conn) => paygate_db::channels::list_by_owner(&mut conn, owner).await,
+        Err(error) => Err(error),
+    };
+    match channels {
+        Ok(channels) => {
+            for channel in channels {
+                readiness::refresh_best_effort(app, ChannelId::from_uuid(channel.row.id)).await;
+            }
+        }
+        Err(error) => tracing::warn!(kind = "channel", error = %error, "readiness after /link skipped"),
+    }
 }
 
 /// The linked owner's channels (readiness, active subscribers, today's revenue); `None` if not linked.

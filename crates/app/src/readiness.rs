@@ -1,4 +1,5 @@
-//! Channel readiness: whether the bot has the rights it needs in both chats, and what is missing.
+//! Channel readiness: whether the owner proved control of both chats and the bot has the rights it needs
+//! there, and what is missing.
 
 use std::time::Duration;
 
@@ -9,8 +10,11 @@ use paygate_domain::{
 };
 use serde::{Deserialize, Serialize};
 
+use paygate_db::channel_control::{self, ControlFacts, ProofChange};
+
 use crate::{
-    App, AppResult,
+    App, AppError, AppResult,
+    control_proof::{self, Proof},
     offer_posts::PostOffer,
     owner_notify::{self, OwnerEvent},
 };
@@ -21,19 +25,35 @@ const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
 /// The latest readiness check of a channel, as stored and shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Readiness {
-    /// True when the bot may invite and ban in the closed channel and post in the open one.
+    /// True when the owner proved control of both chats and the bot may invite and ban in the closed
+    /// channel and post in the open one.
     pub ready: bool,
     /// When the check ran; null before the first check.
     pub checked_at: Option<DateTime<Utc>>,
     /// Whether a Telegram bot token is configured; null before the first check.
     #[serde(default)]
     pub bot_configured: Option<bool>,
-    /// What keeps the channel from being ready, e.g. "closed channel: the bot is not an administrator".
+    /// What keeps the channel from being ready, e.g. "prove you administer these chats: …" or
+    /// "closed channel: the bot is not an administrator" (the bot's rights are shown only once proven).
     #[serde(default)]
     pub missing: Vec<String>,
 }
 
 impl Readiness {
+    fn not_ready(bot_configured: Option<bool>, missing: Vec<String>) -> Readiness {
+        Readiness { ready: false, checked_at: Some(Utc::now()), bot_configured, missing }
+    }
+
+    /// A channel naming chats another owner proved control of.
+    pub(crate) fn detached() -> Readiness {
+        Readiness::not_ready(Some(true), vec![control_proof::DETACHED.to_owned()])
+    }
+
+    /// Stored when a channel's proof is dropped outside a check (new chat ids, another linked account).
+    pub(crate) fn unproven_json() -> serde_json::Value {
+        serde_json::json!({"ready": false, "checked_at": null, "missing": [control_proof::NOT_ADMIN]})
+    }
+
     /// Reads the stored JSON; anything unreadable counts as "not checked yet".
     pub(crate) fn from_stored(value: serde_json::Value) -> Readiness {
         serde_json::from_value(value).unwrap_or_else(|_| Readiness {
@@ -104,35 +124,84 @@ async fn check_chat(messenger: &dyn Messenger, chat: Chat, chat_id: i64) -> Vec<
     problems.into_iter().map(|problem| format!("{}: {problem}", chat.label())).collect()
 }
 
-/// Asks Telegram about both chats (concurrently) and judges the pair.
-pub(crate) async fn evaluate(messenger: Option<&dyn Messenger>, open: i64, closed: i64) -> Readiness {
-    let Some(messenger) = messenger else {
-        return Readiness {
-            ready: false,
-            checked_at: Some(Utc::now()),
-            bot_configured: Some(false),
-            missing: vec![MessengerError::NotConfigured.to_string()],
-        };
-    };
+/// Asks Telegram about the bot in both chats (concurrently) and judges the pair. Only called once the
+/// owner's control is proven: the bot's rights in a chat are its administrators' business only.
+async fn bot_readiness(messenger: &dyn Messenger, open: i64, closed: i64) -> Readiness {
     let (closed, open) =
         tokio::join!(check_chat(messenger, Chat::Closed, closed), check_chat(messenger, Chat::Open, open));
     let missing: Vec<String> = closed.into_iter().chain(open).collect();
     Readiness { ready: missing.is_empty(), checked_at: Some(Utc::now()), bot_configured: Some(true), missing }
 }
 
-/// Checks a channel's chats and stores the result (the channel may have been deleted meanwhile).
+/// Judges a channel: first the owner's control of both chats, then (once proven) the bot's rights.
+async fn assess(messenger: Option<&dyn Messenger>, facts: &ControlFacts) -> (Readiness, ProofChange) {
+    let Some(messenger) = messenger else {
+        let missing = vec![MessengerError::NotConfigured.to_string()];
+        return (Readiness::not_ready(Some(false), missing), ProofChange::Kept);
+    };
+    if facts.held_by_other {
+        return (Readiness::detached(), ProofChange::Detached);
+    }
+    let (open, closed) = (facts.open_channel_id, facts.closed_channel_id);
+    match control_proof::prove(messenger, facts.owner_telegram_user_id, open, closed).await {
+        Proof::Proven { telegram_user_id } => {
+            (bot_readiness(messenger, open, closed).await, ProofChange::Proven { telegram_user_id })
+        }
+        Proof::NotProven(why) => {
+            (Readiness::not_ready(Some(true), vec![why.to_owned()]), ProofChange::Cleared)
+        }
+        Proof::Unknown(why) => (Readiness::not_ready(Some(true), vec![why]), ProofChange::Kept),
+    }
+}
+
+/// Checks a channel (its owner's control of both chats, then the bot's rights) and stores the result.
 ///
-/// A channel that becomes ready gets its offer posted; one that stops being ready tells its owner.
-/// Both are queued in the transaction that stores the change.
-pub(crate) async fn refresh(app: &App, id: ChannelId, open: i64, closed: i64) -> AppResult<Readiness> {
-    let readiness = evaluate(app.messenger.as_deref(), open, closed).await;
-    let json = serde_json::to_value(&readiness).map_err(anyhow::Error::from)?;
+/// A proof detaches every other unproven channel naming these chats. A channel that becomes ready gets
+/// its offer posted; one that stops being ready tells its owner. Both are queued in the transaction
+/// that stores the change. A channel deleted meanwhile is not found.
+pub(crate) async fn refresh(app: &App, id: ChannelId) -> AppResult<Readiness> {
+    let facts = {
+        let mut conn = app.pool.acquire().await?;
+        channel_control::facts(&mut conn, id.as_uuid()).await?.ok_or(AppError::NotFound)?
+    };
+    let (readiness, change) = assess(app.messenger.as_deref(), &facts).await;
+    if store(app, id, &facts, &readiness, change).await? {
+        return Ok(readiness);
+    }
+    // Another owner proved control of these chats at the same moment and holds them now.
+    let detached = Readiness::detached();
+    store(app, id, &facts, &detached, ProofChange::Detached).await?;
+    Ok(detached)
+}
+
+/// Stores one check; false when its proof clashes with another proven channel (nothing stored).
+async fn store(
+    app: &App,
+    id: ChannelId,
+    facts: &ControlFacts,
+    readiness: &Readiness,
+    change: ProofChange,
+) -> AppResult<bool> {
+    let json = serde_json::to_value(readiness).map_err(anyhow::Error::from)?;
     let mut tx = app.pool.begin().await?;
     let Some(previous) = paygate_db::offer_posts::lock_readiness(&mut tx, id.as_uuid()).await? else {
-        return Ok(readiness); // deleted meanwhile
+        return Ok(true); // deleted meanwhile
     };
     let was_ready = Readiness::from_stored(previous).ready;
-    paygate_db::channels::set_readiness(&mut tx, id.as_uuid(), &json).await?;
+    let check = channel_control::Check { id: id.as_uuid(), facts, readiness: &json, change };
+    match channel_control::record_check(&mut tx, &check).await {
+        Ok(true) => {}
+        Ok(false) => return Ok(true), // the chats or the linked account changed meanwhile: stale answer
+        Err(error) if paygate_db::channels::is_chat_id_taken(&error) => return Ok(false),
+        Err(error) => return Err(error.into()),
+    }
+    if let ProofChange::Proven { .. } = change {
+        let told = serde_json::to_value(Readiness::detached()).map_err(anyhow::Error::from)?;
+        let (open, closed) = (facts.open_channel_id, facts.closed_channel_id);
+        for other in channel_control::detach_others(&mut tx, id.as_uuid(), open, closed, &told).await? {
+            tracing::info!(kind = "channel", channel_id = %other, proven_by = %id, "unproven channel detached");
+        }
+    }
     if readiness.ready && !was_ready {
         paygate_jobs::enqueue(&mut tx, &PostOffer::now(id.as_uuid())).await?;
     } else if was_ready && !readiness.ready {
@@ -140,13 +209,13 @@ pub(crate) async fn refresh(app: &App, id: ChannelId, open: i64, closed: i64) ->
         owner_notify::enqueue(&mut tx, id.as_uuid(), event).await?;
     }
     tx.commit().await?;
-    tracing::info!(kind = "channel", channel_id = %id, ready = readiness.ready, was_ready, "readiness checked");
-    Ok(readiness)
+    tracing::info!(kind = "channel", channel_id = %id, ready = readiness.ready, was_ready, ?change, "readiness checked");
+    Ok(true)
 }
 
-/// Like [`refresh`], but never fails: used right after a create or update has committed.
-pub(crate) async fn refresh_best_effort(app: &App, id: ChannelId, open: i64, closed: i64) {
-    if let Err(error) = refresh(app, id, open, closed).await {
+/// Like [`refresh`], but never fails: used right after a create, an update or a `/link` has committed.
+pub(crate) async fn refresh_best_effort(app: &App, id: ChannelId) {
+    if let Err(error) = refresh(app, id).await {
         tracing::warn!(kind = "channel", channel_id = %id, error = %error, "readiness check failed");
     }
 }

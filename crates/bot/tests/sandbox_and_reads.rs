@@ -38,6 +38,9 @@ async fn the_sandbox_checkout_pays_through_the_signed_webhook_and_the_owner_sees
     };
     let app = spawn_app_with(options).await;
     let owner = app.owner_token("sandboxowner").await;
+    app.link_telegram("sandboxowner", 31_000).await;
+    telegram.user_is_creator(OPEN, 31_000);
+    telegram.user_is_creator(CLOSED, 31_000);
     let channel: Value =
         app.send_as(Method::POST, &owner, "/api/v1/channels", Some(&body())).await.json().await.unwrap();
     let id = channel["id"].as_str().unwrap().to_owned();

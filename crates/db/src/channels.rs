@@ -5,11 +5,12 @@ use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-/// Unique indexes whose violation means "this Telegram chat id is used by another live channel".
+/// Unique indexes whose violation means "this Telegram chat id is held by another proven live channel"
+/// (chat ids are unique among channels whose owner proved control; see `channel_control`).
 pub const CHAT_ID_CONSTRAINTS: [&str; 3] =
-    ["channel_chats_pkey", "channels_open_chat_live", "channels_closed_chat_live"];
+    ["channel_chats_pkey", "channels_open_chat_proven", "channels_closed_chat_proven"];
 
-/// True when `error` says a Telegram chat id is already taken by a live channel.
+/// True when `error` says a Telegram chat id is already held by a proven live channel.
 pub fn is_chat_id_taken(error: &sqlx::Error) -> bool {
     CHAT_ID_CONSTRAINTS.iter().any(|name| crate::is_unique_violation(error, Some(name)))
 }
@@ -76,6 +77,10 @@ pub struct ChannelRow {
     /// The owner's chat refused notifications (blocked the bot); cleared by a new link.
     pub notify_blocked_at: Option<DateTime<Utc>>,
     pub notify_blocked_reason: Option<String>,
+    /// When the owner's linked Telegram account was last shown to administer both chats (null: unproven).
+    pub proven_at: Option<DateTime<Utc>>,
+    /// When another owner proved control of a chat this channel names.
+    pub detached_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -87,7 +92,7 @@ pub struct StoredChannel {
     pub tiers: Vec<TierRow>,
 }
 
-/// Inserts a channel, its tiers and its two chat ids; a taken chat id fails with [`is_chat_id_taken`].
+/// Inserts an unproven channel and its tiers (its chat ids join the registry once control is proven).
 pub async fn insert(
     conn: &mut PgConnection,
     id: Uuid,
@@ -123,18 +128,30 @@ pub async fn insert(
     )
     .execute(&mut *conn)
     .await?;
-    insert_chats(conn, id, f.open_channel_id, f.closed_channel_id).await?;
     insert_tiers(conn, id, f.tiers).await
 }
 
-/// Replaces every field, the tiers and the chat ids of a live channel.
+/// Replaces every field, the tiers and the chat ids of a live channel. Moving to other chat ids drops
+/// the proof of control (and with it readiness, which becomes `unproven_readiness`) and any detachment.
 pub async fn update(
     conn: &mut PgConnection,
     id: Uuid,
     fields: &ChannelFields<'_>,
+    unproven_readiness: &serde_json::Value,
 ) -> Result<(), sqlx::Error> {
     let f = fields;
     sqlx::query!("DELETE FROM channel_chats WHERE channel_id = $1", id).execute(&mut *conn).await?;
+    sqlx::query!(
+        "UPDATE channels SET proven_at = NULL, proven_telegram_user_id = NULL, detached_at = NULL,
+             readiness = $4
+         WHERE id = $1 AND deleted_at IS NULL AND (open_channel_id <> $2 OR closed_channel_id <> $3)",
+        id,
+        f.open_channel_id,
+        f.closed_channel_id,
+        unproven_readiness,
+    )
+    .execute(&mut *conn)
+    .await?;
     sqlx::query!(
         "UPDATE channels SET open_channel_id = $2, open_channel_title = $3, open_channel_description = $4,
              closed_channel_id = $5, closed_channel_title = $6, closed_channel_description = $7,
@@ -163,21 +180,9 @@ pub async fn update(
     )
     .execute(&mut *conn)
     .await?;
-    insert_chats(conn, id, f.open_channel_id, f.closed_channel_id).await?;
+    crate::channel_control::register_chats_if_proven(conn, id).await?;
     sqlx::query!("DELETE FROM channel_tiers WHERE channel_id = $1", id).execute(&mut *conn).await?;
     insert_tiers(conn, id, f.tiers).await
-}
-
-async fn insert_chats(conn: &mut PgConnection, id: Uuid, open: i64, closed: i64) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "INSERT INTO channel_chats (chat_id, channel_id) VALUES ($1, $3), ($2, $3)",
-        open,
-        closed,
-        id
-    )
-    .execute(conn)
-    .await
-    .map(|_| ())
 }
 
 async fn insert_tiers(conn: &mut PgConnection, id: Uuid, tiers: &[TierRow]) -> Result<(), sqlx::Error> {
@@ -247,7 +252,7 @@ pub async fn get(conn: &mut PgConnection, id: Uuid) -> Result<Option<StoredChann
                payout_network, payout_extra_id, payout_strategy::text AS "payout_strategy!", payout_threshold_usd,
                donations_enabled, donation_message, notifications_enabled, notify_telegram_user_id, readiness,
                offer_message_id, offer_posted_at, offer_error, offer_error_at, notify_blocked_at, notify_blocked_reason,
-               created_at, updated_at
+               proven_at, detached_at, created_at, updated_at
            FROM channels WHERE id = $1 AND deleted_at IS NULL"#,
         id
     )
@@ -271,7 +276,7 @@ pub async fn list_by_owner(
                payout_network, payout_extra_id, payout_strategy::text AS "payout_strategy!", payout_threshold_usd,
                donations_enabled, donation_message, notifications_enabled, notify_telegram_user_id, readiness,
                offer_message_id, offer_posted_at, offer_error, offer_error_at, notify_blocked_at, notify_blocked_reason,
-               created_at, updated_at
+               proven_at, detached_at, created_at, updated_at
            FROM channels WHERE owner_id = $1 AND deleted_at IS NULL ORDER BY created_at, id"#,
         owner_id
     )
@@ -289,7 +294,7 @@ pub async fn list_all(conn: &mut PgConnection) -> Result<Vec<StoredChannel>, sql
                payout_network, payout_extra_id, payout_strategy::text AS "payout_strategy!", payout_threshold_usd,
                donations_enabled, donation_message, notifications_enabled, notify_telegram_user_id, readiness,
                offer_message_id, offer_posted_at, offer_error, offer_error_at, notify_blocked_at, notify_blocked_reason,
-               created_at, updated_at
+               proven_at, detached_at, created_at, updated_at
            FROM channels WHERE deleted_at IS NULL ORDER BY created_at, id"#
     )
     .fetch_all(&mut *conn)

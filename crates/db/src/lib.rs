@@ -2,6 +2,7 @@
 
 pub mod account_tokens;
 pub mod audit;
+pub mod channel_control;
 pub mod channels;
 pub mod invites;
 pub mod invoices;

@@ -59,4 +59,8 @@ pub trait Messenger: Send + Sync {
 
     /// The bot's status and rights in `chat_id`.
     async fn bot_rights(&self, chat_id: i64) -> Result<ChatRights, MessengerError>;
+
+    /// The status and rights of another Telegram user in `chat_id` (e.g. whether a channel owner
+    /// administers the chat); Telegram answers only where the bot may see the members.
+    async fn member_rights(&self, chat_id: i64, user_id: i64) -> Result<ChatRights, MessengerError>;
 }

@@ -154,9 +154,15 @@ async fn an_owner_cannot_see_or_change_another_owners_channel() {
 
 #[tokio::test]
 async fn a_telegram_chat_id_of_a_live_channel_cannot_be_claimed_until_that_channel_is_deleted() {
-    let app = spawn_app().await;
-    let (alice, bob) = (app.owner_token("alice").await, app.owner_token("bob").await);
+    let fake = FakeTelegram::start("4242:taken").await;
+    fake.bot_is_admin(OPEN, true, true, true);
+    fake.bot_is_admin(CLOSED, true, true, true);
+    let app = readiness::app_with(&fake).await;
+    let alice = app.owner_token("alice").await;
+    // Bob administers both chats, so his channel is proven and holds them.
+    let bob = readiness::administering_owner(&app, &fake, "bob", 5_200_002).await;
     let bobs = created(&app, &bob, &spec_body()).await;
+    assert_eq!(bobs["readiness"]["ready"], true, "{bobs}");
     let (free_a, free_b) = (-1005555555555, -1006666666666);
     for (open, closed) in [(OPEN, free_a), (free_a, CLOSED), (CLOSED, free_a), (free_a, OPEN)] {
         let response = create(&app, &alice, &body_with_ids(open, closed)).await;
@@ -390,6 +396,10 @@ async fn operators_can_read_any_channel_but_not_change_it() {
 /// Readiness against the fake Bot API.
 #[path = "channels/readiness.rs"]
 mod readiness;
+
+/// Proof of control: hijacked chat ids, the real administrator, revoked proofs, nothing leaked.
+#[path = "channels/control.rs"]
+mod control;
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_channel_route_and_the_body() {

@@ -16,4 +16,9 @@ impl Messenger for BotApi {
         let me = self.get_me().await?;
         self.get_chat_member(chat_id, me.id).await
     }
+
+    #[tracing::instrument(skip(self))]
+    async fn member_rights(&self, chat_id: i64, user_id: i64) -> Result<ChatRights, MessengerError> {
+        self.get_chat_member(chat_id, user_id).await
+    }
 }

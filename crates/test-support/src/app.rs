@@ -90,6 +90,18 @@ impl TestApp {
         self.signup(name).await["access_token"].as_str().expect("access token").to_owned()
     }
 
+    /// Links Telegram account `telegram_user_id` to owner `username`, as a finished `/link` would (the
+    /// `/link` flow itself has its own tests): readiness proves control with this account.
+    pub async fn link_telegram(&self, username: &str, telegram_user_id: i64) {
+        let linked = sqlx::query("UPDATE users SET telegram_user_id = $2 WHERE username = $1")
+            .bind(username)
+            .bind(telegram_user_id)
+            .execute(&self.pool)
+            .await
+            .expect("link query");
+        assert_eq!(linked.rows_affected(), 1, "no user {username} to link");
+    }
+
     /// Jobs that are neither succeeded nor cancelled (a test fails if it leaves any it does not expect).
     pub async fn unfinished_jobs(&self) -> Vec<(String, String)> {
         sqlx::query_as(

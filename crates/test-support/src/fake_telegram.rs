@@ -151,6 +151,22 @@ impl FakeTelegram {
         self.set_bot_member(chat_id, json!({"status": "member"}));
     }
 
+    /// Makes user `user_id` (e.g. a channel owner's linked account) an administrator of `chat_id`.
+    pub fn user_is_admin(&self, chat_id: i64, user_id: i64) {
+        self.set_member(
+            chat_id,
+            user_id,
+            json!({"status": "administrator", "can_be_edited": false, "is_anonymous": false,
+                   "can_manage_chat": true, "can_invite_users": true, "can_restrict_members": true,
+                   "can_post_messages": true}),
+        );
+    }
+
+    /// Makes user `user_id` the creator (owner) of `chat_id`.
+    pub fn user_is_creator(&self, chat_id: i64, user_id: i64) {
+        self.set_member(chat_id, user_id, json!({"status": "creator", "is_anonymous": false}));
+    }
+
     /// The next `times` calls of `method` fail with `status_code` (and `retry_after` for 429s).
     pub fn fail_next(&self, method: &str, times: u32, status_code: u16, retry_after: Option<u32>) {
         let fault = Fault { times, status: status_code, retry_after };

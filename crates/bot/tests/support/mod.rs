@@ -13,6 +13,9 @@ use serde_json::{Value, json};
 
 pub const OPEN: i64 = -1001234567890;
 pub const CLOSED: i64 = -1009876543210;
+/// The world's channel owner's linked Telegram account (the one `owners.rs` links with `/link`), which
+/// administers both chats: the proof of control a ready channel needs.
+pub const WORLD_OWNER_TG: i64 = 424_242;
 pub const NP_KEY: &str = "np-test-key";
 pub const NP_SECRET: &str = "np-test-ipn-secret";
 const XMR_ADDRESS: &str =
@@ -45,6 +48,9 @@ impl World {
             "open_channel_id": OPEN, "open_channel_title": "Alpha (free)",
             "closed_channel_id": CLOSED, "closed_channel_title": "Alpha VIP",
             "closed_channel_description": "Everything, first.",
+        app.link_telegram("owner", WORLD_OWNER_TG).await;
+        telegram.user_is_creator(OPEN, WORLD_OWNER_TG);
+        telegram.user_is_admin(CLOSED, WORLD_OWNER_TG);
             "tiers": [{"price_usd": "5.00", "duration_days": 30}, {"price_usd": "12.50", "duration_days": 90}],
             "payout": {"wallet_address": XMR_ADDRESS, "currency": "xmr", "network": "xmr", "strategy": "instant"},
             "donations": {"enabled": false},
