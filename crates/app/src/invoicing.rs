@@ -11,6 +11,12 @@ use uuid::Uuid;
 
 use crate::{App, AppError, AppResult, texts};
 
+/// Most invoices one subscriber may have open at once (across channels and tiers).
+pub const MAX_OPEN_INVOICES: usize = 5;
+
+/// An open invoice is handed out again only while this much of its life is left (at most half its TTL).
+const REUSE_MIN_REMAINING: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// What the subscriber chose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Choice {
@@ -56,6 +62,11 @@ pub async fn create(app: &App, user: i64, channel: ChannelId, choice: Choice) ->
             ("donation", None, None, amount.get(), format!("Donation to {}", offer.closed_title))
         }
     };
+    if let Some(open) =
+        open_invoice(app, &mut tx, user, offer.channel_id, kind, tier_level, duration_days, price).await?
+    {
+        return Ok(open);
+    }
     let id = Uuid::now_v7();
     let expires_at = Utc::now()
         + chrono::Duration::from_std(app.settings.invoice_ttl).unwrap_or(chrono::Duration::days(1));
@@ -106,6 +117,57 @@ pub async fn create(app: &App, user: i64, channel: ChannelId, choice: Choice) ->
     paygate_db::invoices::schedule_check(&mut conn, id, Some(expires_at)).await?;
     tracing::info!(kind = "money", invoice_id = %id, price_usd = %price, "invoice created");
     Ok(PayableInvoice { id, price_usd: price, url: created.invoice_url })
+}
+
+/// The subscriber's open invoice for exactly this offer, when one can be handed out again; refuses a
+/// new invoice while one is being created or when too many are open. Locks the subscriber's invoice
+/// creation until `tx` ends.
+#[allow(clippy::too_many_arguments)]
+async fn open_invoice(
+    app: &App,
+    tx: &mut sqlx::PgConnection,
+    user: i64,
+    channel_id: Uuid,
+    kind: &str,
+    tier_level: Option<i16>,
+    duration_days: Option<i32>,
+    price: Decimal,
+) -> AppResult<Option<PayableInvoice>> {
+    paygate_db::open_invoices::lock_subscriber(tx, user).await?;
+    let open = paygate_db::open_invoices::of_subscriber(tx, user).await?;
+    let ttl = chrono::Duration::from_std(app.settings.invoice_ttl).unwrap_or(chrono::Duration::days(1));
+    let min_remaining =
+        chrono::Duration::from_std(REUSE_MIN_REMAINING).unwrap_or(chrono::Duration::hours(1)).min(ttl / 2);
+    let same = open.iter().find(|i| {
+        (i.channel_id, i.kind.as_str(), i.tier_level, i.duration_days, i.price_usd)
+            == (channel_id, kind, tier_level, duration_days, price)
+    });
+    if let Some(existing) = same {
+        match &existing.invoice_url {
+            Some(url) if existing.expires_at - Utc::now() >= min_remaining => {
+                tracing::info!(kind = "money", invoice_id = %existing.id, "open invoice handed out again");
+                return Ok(Some(PayableInvoice { id: existing.id, price_usd: price, url: url.clone() }));
+            }
+            Some(_) => {} // about to expire: a fresh one below
+            None => {
+                return Err(AppError::conflict(
+                    "invoice_pending",
+                    "Your invoice is being prepared; press Pay again in a moment.",
+                ));
+            }
+        }
+    }
+    if open.len() >= MAX_OPEN_INVOICES {
+        return Err(AppError::conflict(
+            "too_many_open_invoices",
+            format!(
+                "You already have {} unpaid invoices. Pay one of them, or wait until they expire, \
+                 before asking for another.",
+                open.len()
+            ),
+        ));
+    }
+    Ok(None)
 }
 
 /// Public status of an invoice (for the "payment processing" page): only its status.

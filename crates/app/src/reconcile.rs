@@ -1,5 +1,5 @@
 //! Reconciliation: invoices without a final status are polled at the provider on a backoff schedule,
-//! so a lost notification never loses a payment; unpaid invoices expire.
+//! so a lost notification never loses a payment; invoices with no payment at the provider expire.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{App, payment_intake};
+
+mod lookup;
 
 /// Polling of a payment that never reaches a final status stops after this many days (needs attention).
 const STOP_POLLING_AFTER_DAYS: i64 = 7;
@@ -86,12 +88,9 @@ impl Handler for CheckInvoiceHandler {
             return Ok(());
         }
         let Some(payment_id) = invoice.provider_payment_id.clone() else {
-            // Nothing was paid yet: without a payment there is nothing to look up; expire it when due.
-            if invoice.expires_at <= Utc::now() {
-                paygate_db::invoices::finalize(&mut conn, invoice.id, "expired").await?;
-                tracing::info!(kind = "status", invoice_id = %invoice.id, "unpaid invoice expired");
-            }
-            return Ok(());
+            // No notification arrived: ask the provider for the invoice's payments before expiring it.
+            drop(conn);
+            return lookup::check_unnotified(&self.0, ctx, &invoice).await;
         };
         drop(conn);
         let update = self.0.payments.payment_status(&payment_id).await.map_err(|error| {

@@ -129,6 +129,9 @@ pub enum GatewayError {
     NotFound,
     #[error("unexpected answer from the payment provider: {0}")]
     BadResponse(String),
+    /// The call needs configuration Paygate does not have (e.g. the account login for list look-ups).
+    #[error("payment provider look-up not configured: {0}")]
+    NotConfigured(String),
 }
 
 impl GatewayError {
@@ -141,6 +144,12 @@ impl GatewayError {
 pub trait PaymentGateway: Send + Sync {
     async fn create_invoice(&self, request: &InvoiceRequest) -> Result<CreatedInvoice, GatewayError>;
     async fn payment_status(&self, provider_payment_id: &str) -> Result<PaymentUpdate, GatewayError>;
+    /// Every payment the provider knows for one invoice (by the provider's invoice id), newest state
+    /// of each. Reconciliation asks before expiring an invoice that never received a notification.
+    async fn payments_of_invoice(
+        &self,
+        provider_invoice_id: &str,
+    ) -> Result<Vec<PaymentUpdate>, GatewayError>;
     /// `true` for the real provider, `false` for the sandbox.
     fn is_live(&self) -> bool;
 }

@@ -1,6 +1,7 @@
-//! `NowPayments`: the REST client (`POST /invoice`, `GET /payment/{id}`) as the `PaymentGateway` port.
+//! `NowPayments`: the REST client (`POST /invoice`, `GET /payment/{id}`, `GET /payment/?invoiceId=`) as the
+//! `PaymentGateway` port.
 
-use std::{fmt, time::Duration};
+use std::{fmt, sync::Mutex, time::Duration};
 
 use async_trait::async_trait;
 use paygate_domain::payment_gateway::{
@@ -15,6 +16,7 @@ use url::Url;
 
 use crate::{
     error::{classify, redact, transport},
+    listing::{Account, CachedToken},
     wire::{CreateInvoice, Invoice, Payment},
 };
 
@@ -25,7 +27,11 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 pub struct NowPayments {
     base_url: Url,
     api_key: SecretString,
-    http: reqwest::Client,
+    pub(crate) http: reqwest::Client,
+    /// The account login for list look-ups (`POST /auth`); without it they answer `NotConfigured`.
+    pub(crate) account: Option<Account>,
+    pub(crate) token: Mutex<Option<CachedToken>>,
+    timeout: Duration,
 }
 
 impl fmt::Debug for NowPayments {
@@ -33,6 +39,7 @@ impl fmt::Debug for NowPayments {
         f.debug_struct("NowPayments")
             .field("base_url", &self.base_url.as_str())
             .field("api_key", &"[REDACTED]")
+            .field("account", &self.account.as_ref().map(|_| "[REDACTED]"))
             .finish_non_exhaustive()
     }
 }
@@ -40,16 +47,34 @@ impl fmt::Debug for NowPayments {
 impl NowPayments {
     /// A client for the API at `base_url` (`https://api.nowpayments.io/v1` in production; its path is kept).
     pub fn new(base_url: Url, api_key: SecretString, http: reqwest::Client) -> Self {
-        Self { base_url, api_key, http }
+        Self { base_url, api_key, http, account: None, token: Mutex::new(None), timeout: REQUEST_TIMEOUT }
+    }
+
+    /// Enables list look-ups (`payments_of_invoice`) with the NOWPayments account's e-mail and password.
+    #[must_use]
+    pub fn with_account(mut self, email: String, password: SecretString) -> Self {
+        self.account = Some(Account { email, password });
+        self
+    }
+
+    /// Longest wait for one API call (default 15 s).
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     /// `{base}/{path}` by concatenation, so the base's own path (`/v1`) is never dropped.
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}/{path}", self.base_url.as_str().trim_end_matches('/'))
     }
 
     /// Sends one authenticated call and returns the 2xx body; logs the outcome, never the key.
-    async fn call(&self, operation: &'static str, request: RequestBuilder) -> Result<Vec<u8>, GatewayError> {
+    pub(crate) async fn call(
+        &self,
+        operation: &'static str,
+        request: RequestBuilder,
+    ) -> Result<Vec<u8>, GatewayError> {
         let result = self.send(request).await.map_err(|error| redact(error, self.api_key.expose_secret()));
         match &result {
             Ok(_) => tracing::debug!(kind = "external", operation, "nowpayments call succeeded"),
@@ -63,7 +88,7 @@ impl NowPayments {
             .map_err(|_| GatewayError::Rejected("the API key is not a valid header value".to_owned()))?;
         api_key.set_sensitive(true);
         let response =
-            request.header("x-api-key", api_key).timeout(REQUEST_TIMEOUT).send().await.map_err(transport)?;
+            request.header("x-api-key", api_key).timeout(self.timeout).send().await.map_err(transport)?;
         let status = response.status();
         let retry_after = response.headers().get(RETRY_AFTER).and_then(|value| value.to_str().ok());
         let retry_after = retry_after.map(str::to_owned);
@@ -113,6 +138,14 @@ impl PaymentGateway for NowPayments {
         let payment: Payment =
             serde_json::from_slice(&body).map_err(|error| bad_response("payment response", &error))?;
         Ok(payment.into_update(&body))
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn payments_of_invoice(
+        &self,
+        provider_invoice_id: &str,
+    ) -> Result<Vec<PaymentUpdate>, GatewayError> {
+        self.list_invoice_payments(provider_invoice_id).await
     }
 
     fn is_live(&self) -> bool {

@@ -54,6 +54,7 @@ pub(crate) fn redact(error: GatewayError, secret: &str) -> GatewayError {
         GatewayError::Unavailable(message) => GatewayError::Unavailable(scrub(message)),
         GatewayError::Rejected(message) => GatewayError::Rejected(scrub(message)),
         GatewayError::BadResponse(message) => GatewayError::BadResponse(scrub(message)),
+        GatewayError::NotConfigured(message) => GatewayError::NotConfigured(scrub(message)),
         other @ (GatewayError::RateLimited { .. } | GatewayError::Unauthorized | GatewayError::NotFound) => {
             other
         }

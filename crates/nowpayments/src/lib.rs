@@ -4,6 +4,7 @@ mod canonical;
 mod client;
 mod error;
 mod ipn;
+mod listing;
 mod wire;
 
 pub use client::NowPayments;

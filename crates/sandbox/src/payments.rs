@@ -206,7 +206,38 @@ impl PaymentGateway for SandboxPayments {
         })
     }
 
+    async fn payments_of_invoice(
+        &self,
+        provider_invoice_id: &str,
+    ) -> Result<Vec<PaymentUpdate>, GatewayError> {
+        sandbox_payments_of_invoice(self, provider_invoice_id).await
+    }
+
     fn is_live(&self) -> bool {
         false
     }
+}
+
+/// Every sandbox payment made on the checkout page of `sandbox-{invoice}` that reached a status.
+async fn sandbox_payments_of_invoice(
+    sandbox: &SandboxPayments,
+    provider_invoice_id: &str,
+) -> Result<Vec<PaymentUpdate>, GatewayError> {
+    let Some(invoice_id) =
+        provider_invoice_id.strip_prefix("sandbox-").and_then(|id| Uuid::parse_str(id).ok())
+    else {
+        return Err(GatewayError::NotFound);
+    };
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM sandbox_payments WHERE invoice_id = $1 AND body ? 'payment_status' ORDER BY id",
+    )
+    .bind(invoice_id)
+    .fetch_all(&sandbox.pool)
+    .await
+    .map_err(|e| GatewayError::Unavailable(e.to_string()))?;
+    let mut updates = Vec::with_capacity(ids.len());
+    for id in ids {
+        updates.push(sandbox.payment_status(&id.to_string()).await?);
+    }
+    Ok(updates)
 }

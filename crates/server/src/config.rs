@@ -96,6 +96,16 @@ pub struct Config {
     #[arg(long, env = "PAYGATE_NOWPAYMENTS_API_URL", default_value = "https://api.nowpayments.io/v1", value_parser = parse::http_url)]
     pub nowpayments_api_url: Url,
 
+    /// NOWPayments account e-mail (set together with PAYGATE_NOWPAYMENTS_PASSWORD): reconciliation logs in
+    /// with it to list the payments of an invoice that never received a notification. Unset: such
+    /// invoices are not expired but wait for the operator (`paygate jobs attention`).
+    #[arg(long, env = "PAYGATE_NOWPAYMENTS_EMAIL", value_parser = parse::trimmed)]
+    pub nowpayments_email: Option<String>,
+
+    /// NOWPayments account password (set together with PAYGATE_NOWPAYMENTS_EMAIL).
+    #[arg(long, env = "PAYGATE_NOWPAYMENTS_PASSWORD", value_parser = parse::secret, hide_env_values = true)]
+    pub nowpayments_password: Option<SecretString>,
+
     /// ChangeNOW API key. Unset: sandbox swaps.
     #[arg(long, env = "PAYGATE_CHANGENOW_API_KEY", value_parser = parse::secret, hide_env_values = true)]
     pub changenow_api_key: Option<SecretString>,
@@ -187,6 +197,8 @@ pub enum ConfigError {
         "{set} is set but {missing} is not: configure both for the live {provider} adapter, or neither for the sandbox"
     )]
     Partial { provider: &'static str, set: &'static str, missing: &'static str },
+    #[error("{set} is set but {missing} is not: set both for the NOWPayments account login, or neither")]
+    PartialLogin { set: &'static str, missing: &'static str },
     #[error("PAYGATE_HOST_WALLET_PRIVATE_KEY and PAYGATE_HOST_WALLET_PRIVATE_KEY_FILE are both set: use one")]
     TwoWalletKeys,
 }
@@ -199,6 +211,17 @@ impl Config {
             ("PAYGATE_NOWPAYMENTS_API_KEY", self.nowpayments_api_key.is_some()),
             ("PAYGATE_NOWPAYMENTS_IPN_SECRET", self.nowpayments_ipn_secret.is_some()),
         )?;
+        match (self.nowpayments_email.is_some(), self.nowpayments_password.is_some()) {
+            (true, false) => {
+                let (set, missing) = ("PAYGATE_NOWPAYMENTS_EMAIL", "PAYGATE_NOWPAYMENTS_PASSWORD");
+                return Err(ConfigError::PartialLogin { set, missing });
+            }
+            (false, true) => {
+                let (set, missing) = ("PAYGATE_NOWPAYMENTS_PASSWORD", "PAYGATE_NOWPAYMENTS_EMAIL");
+                return Err(ConfigError::PartialLogin { set, missing });
+            }
+            _ => {}
+        }
         if self.host_wallet_private_key.is_some() && self.host_wallet_private_key_file.is_some() {
             return Err(ConfigError::TwoWalletKeys);
         }

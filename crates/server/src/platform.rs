@@ -142,7 +142,7 @@ fn wire_app(
                     key.clone(),
                     http.clone(),
                 );
-                (Arc::new(live), None)
+                (Arc::new(with_account_login(live, config)), None)
             }
             _ => {
                 tracing::warn!(
@@ -161,4 +161,23 @@ fn wire_app(
         };
     let adapters = Adapters { mailer, messenger, bot, payments };
     Ok((App::new(pool, settings, adapters), sandbox))
+}
+
+/// The live adapter with the account login for list look-ups, when configured (else a warning: invoices
+/// that never receive a notification then wait for the operator instead of expiring).
+fn with_account_login(
+    live: paygate_nowpayments::NowPayments,
+    config: &Config,
+) -> paygate_nowpayments::NowPayments {
+    match (&config.nowpayments_email, &config.nowpayments_password) {
+        (Some(email), Some(password)) => live.with_account(email.clone(), password.clone()),
+        _ => {
+            tracing::warn!(
+                kind = "warning",
+                "PAYGATE_NOWPAYMENTS_EMAIL/PASSWORD unset: invoices that never receive a notification cannot \
+                 be looked up and wait for the operator instead of expiring"
+            );
+            live
+        }
+    }
 }

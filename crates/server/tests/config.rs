@@ -61,6 +61,18 @@ fn partial_provider_credentials_are_a_start_up_error() {
 }
 
 #[test]
+fn half_of_the_nowpayments_account_login_is_a_start_up_error_naming_the_missing_half() {
+    let output = run(&[("PAYGATE_NOWPAYMENTS_EMAIL", "merchant@example.org")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("PAYGATE_NOWPAYMENTS_PASSWORD"), "{}", stderr(&output));
+    let output = run(&[("PAYGATE_NOWPAYMENTS_PASSWORD", "the-account-password-123")]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert!(text.contains("PAYGATE_NOWPAYMENTS_EMAIL"), "{text}");
+    assert!(!text.contains("the-account-password-123"), "the password leaked: {text}");
+}
+
+#[test]
 fn values_with_surrounding_whitespace_are_trimmed() {
     let output = run(&[
         ("PAYGATE_PLATFORM_FEE_PERCENT", " 2.5\n"),
@@ -89,6 +101,8 @@ fn help_documents_every_paygate_variable() {
         "PAYGATE_NOWPAYMENTS_API_KEY",
         "PAYGATE_NOWPAYMENTS_IPN_SECRET",
         "PAYGATE_NOWPAYMENTS_API_URL",
+        "PAYGATE_NOWPAYMENTS_EMAIL",
+        "PAYGATE_NOWPAYMENTS_PASSWORD",
         "PAYGATE_CHANGENOW_API_KEY",
         "PAYGATE_CHANGENOW_API_URL",
         "PAYGATE_ETH_RPC_URL",

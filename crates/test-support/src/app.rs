@@ -157,11 +157,15 @@ pub async fn spawn_app_with(options: TestAppOptions<'_>) -> TestApp {
     let (payments, sandbox): (Arc<dyn PaymentGateway>, _) = match options.nowpayments {
         Some((fake, key, ipn_secret)) => {
             settings.ipn_secret = SecretString::from(ipn_secret.to_owned());
-            let live = paygate_nowpayments::NowPayments::new(
+            let mut live = paygate_nowpayments::NowPayments::new(
                 fake.base_url(),
                 SecretString::from(key.to_owned()),
                 http.clone(),
             );
+            // The account login for list look-ups, unless the test removed it from the fake first.
+            if let Some((email, password)) = fake.account() {
+                live = live.with_account(email, SecretString::from(password));
+            }
             (Arc::new(live), None)
         }
         None => {

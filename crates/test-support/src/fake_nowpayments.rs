@@ -40,6 +40,8 @@ struct FakeState {
     /// Path substring → errors to return before answering normally again.
     faults: VecDeque<Fault>,
     requests: Vec<String>,
+    /// Account login, JWTs, stalls and the invoice gate (see `listing`).
+    listing: listing::ListingState,
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +54,9 @@ struct Fault {
 
 type Shared = Arc<Mutex<FakeState>>;
 
+mod listing;
+pub use listing::{FAKE_ACCOUNT_EMAIL, FAKE_ACCOUNT_PASSWORD};
+
 impl FakeNowPayments {
     /// Starts a fake that accepts only `api_key` (header `x-api-key`); `ipn_secret` signs `signed` IPNs.
     pub async fn start(api_key: &str, ipn_secret: &str) -> FakeNowPayments {
@@ -62,10 +67,13 @@ impl FakeNowPayments {
             payments: HashMap::new(),
             faults: VecDeque::new(),
             requests: Vec::new(),
+            listing: listing::ListingState::default(),
         }));
         let router = Router::new()
             .route("/v1/invoice", post(create_invoice))
             .route("/v1/payment/{id}", get(payment))
+            .route("/v1/payment/", get(listing::list_payments))
+            .route("/v1/auth", post(listing::auth))
             .route("/v1/status", get(status))
             .with_state(state.clone());
         let (addr, shutdown) = crate::fake_server::serve(router, "NOWPayments").await;
@@ -196,6 +204,7 @@ fn number(amount: Decimal) -> Value {
 }
 
 async fn create_invoice(State(state): State<Shared>, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    listing::invoice_gate(&state).await;
     let mut state = lock(&state);
     let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     state.invoices.push(request.clone());

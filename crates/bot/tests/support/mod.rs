@@ -32,10 +32,14 @@ pub struct World {
 
 impl World {
     pub async fn start() -> World {
+        Self::start_with(FakeNowPayments::start(NP_KEY, NP_SECRET).await).await
+    }
+
+    /// Like [`World::start`], with a NOWPayments fake the test prepared (e.g. without an account login).
+    pub async fn start_with(nowpayments: FakeNowPayments) -> World {
         let telegram = FakeTelegram::start("4242:test-token").await;
         telegram.bot_is_admin(OPEN, false, false, true);
         telegram.bot_is_admin(CLOSED, true, true, false);
-        let nowpayments = FakeNowPayments::start(NP_KEY, NP_SECRET).await;
         let options = TestAppOptions {
             worker: true,
             telegram: Some(&telegram),
@@ -44,13 +48,13 @@ impl World {
         };
         let app = spawn_app_with(options).await;
         let token = app.owner_token("owner").await;
+        app.link_telegram("owner", WORLD_OWNER_TG).await;
+        telegram.user_is_creator(OPEN, WORLD_OWNER_TG);
+        telegram.user_is_admin(CLOSED, WORLD_OWNER_TG);
         let body = json!({
             "open_channel_id": OPEN, "open_channel_title": "Alpha (free)",
             "closed_channel_id": CLOSED, "closed_channel_title": "Alpha VIP",
             "closed_channel_description": "Everything, first.",
-        app.link_telegram("owner", WORLD_OWNER_TG).await;
-        telegram.user_is_creator(OPEN, WORLD_OWNER_TG);
-        telegram.user_is_admin(CLOSED, WORLD_OWNER_TG);
             "tiers": [{"price_usd": "5.00", "duration_days": 30}, {"price_usd": "12.50", "duration_days": 90}],
             "payout": {"wallet_address": XMR_ADDRESS, "currency": "xmr", "network": "xmr", "strategy": "instant"},
             "donations": {"enabled": false},
