@@ -69,3 +69,38 @@ async fn a_flood_of_badly_signed_ipns_is_throttled_but_signed_ones_still_pass() 
     assert_eq!(count(&app, "SELECT count(*) FROM payments").await, 1);
     survives(&app).await;
 }
+
+fn telegram_webhook(settings: &mut paygate_app::Settings) {
+    settings.telegram_webhook_secret = Some(secrecy::SecretString::from("tg-webhook-secret"));
+}
+
+#[tokio::test]
+async fn telegram_webhook_calls_without_the_secret_are_throttled_but_telegram_is_not() {
+    let options = paygate_test_support::TestAppOptions {
+        settings: Some(telegram_webhook),
+        ..paygate_test_support::TestAppOptions::default()
+    };
+    let app = paygate_test_support::spawn_app_with(options).await;
+    let post = |secret: &'static str| {
+        app.http
+            .post(app.url("/webhooks/telegram"))
+            .header("x-telegram-bot-api-secret-token", secret)
+            .header("content-type", "application/json")
+            .body(r#"{"no_update_id": true}"#)
+            .send()
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..300 {
+        let status = post("wrong").await.unwrap().status().as_u16();
+        statuses.push(status);
+        if status == 429 {
+            break;
+        }
+    }
+    assert!(statuses.iter().all(|s| matches!(s, 401 | 429)), "{statuses:?}");
+    assert_eq!(statuses.last(), Some(&429), "the failures were never limited");
+    for _ in 0..200 {
+        assert_eq!(post("tg-webhook-secret").await.unwrap().status(), 200, "Telegram itself was throttled");
+    }
+    survives(&app).await;
+}

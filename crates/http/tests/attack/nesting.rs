@@ -67,8 +67,27 @@ async fn deep_json_to_every_json_api_endpoint_is_a_400_never_a_crash() {
             assert_eq!(error["error"]["code"], "malformed_body", "{method} {path}");
         }
     }
+    // POSTs that take no body never read the deep one.
+    for path in [
+        "/api/v1/auth/resend-verification".to_owned(),
+        "/api/v1/account/telegram-link".to_owned(),
+        format!("{channel_path}/check"),
+        format!("{channel_path}/offer"),
+    ] {
+        let response = app
+            .http
+            .post(app.url(&path))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(deep_bodies().remove(0))
+            .send()
+            .await
+            .expect("the app stopped answering");
+        assert!(!response.status().is_server_error(), "POST {path}: {}", response.status());
+    }
     let unchanged: serde_json::Value = app.get_as(&token, &channel_path).await.json().await.unwrap();
-    assert_eq!(unchanged, channel);
+    assert_eq!(unchanged["open_channel_title"], channel["open_channel_title"]);
+    assert_eq!(unchanged["payout"], channel["payout"]);
     survives(&app).await;
 }
 
