@@ -66,6 +66,11 @@ async fn the_sandbox_checkout_pays_through_the_signed_webhook_and_the_owner_sees
     assert!(text.contains("Payment received"), "{text}");
     let status: Value = app.get(&format!("/pay/{invoice_id}/status")).await.json().await.unwrap();
     assert_eq!(status["status"], "finished");
+    // Reconciliation can find the sandbox payment by the invoice too (as it would a lost IPN's).
+    let found = app.app.payments.payments_of_invoice(&format!("sandbox-{invoice_id}")).await.unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].status, paygate_domain::payment_gateway::PaymentStatus::Finished);
+    assert_eq!(found[0].order_id.as_deref(), Some(invoice_id.as_str()));
     let link = eventually("a one-person link", || telegram.invite_links().first().cloned()).await;
     assert_eq!(link["member_limit"], 1);
     assert!(link.get("creates_join_request").is_none_or(|v| v == false));
