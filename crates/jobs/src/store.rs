@@ -45,51 +45,67 @@ pub(crate) async fn claim(
     .await
 }
 
-/// Marks a job done, if this worker still holds it.
-pub(crate) async fn succeed(pool: &PgPool, id: i64, worker_id: &str) -> Result<bool, sqlx::Error> {
+/// Marks a job done, if this worker's `attempt` still holds it (a stale attempt, cut off after its
+/// lease expired and the job was claimed again, never records over the newer one).
+pub(crate) async fn succeed(
+    pool: &PgPool,
+    id: i64,
+    worker_id: &str,
+    attempt: i32,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
         r#"UPDATE jobs SET state = 'succeeded', finished_at = now(), updated_at = now(),
                locked_by = NULL, locked_until = NULL, last_error = NULL
-           WHERE id = $1 AND state = 'running' AND locked_by = $2"#,
+           WHERE id = $1 AND state = 'running' AND locked_by = $2 AND attempts = $3"#,
         id,
         worker_id,
+        attempt,
     )
     .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// Schedules another attempt after `delay`.
+/// Schedules another attempt after `delay` (if `attempt` still holds the job).
 pub(crate) async fn reschedule(
     pool: &PgPool,
     id: i64,
     worker_id: &str,
+    attempt: i32,
     delay: Duration,
     error: &str,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
         r#"UPDATE jobs SET state = 'pending', run_at = now() + make_interval(secs => $3),
                last_error = $4, locked_by = NULL, locked_until = NULL, updated_at = now()
-           WHERE id = $1 AND state = 'running' AND locked_by = $2"#,
+           WHERE id = $1 AND state = 'running' AND locked_by = $2 AND attempts = $5"#,
         id,
         worker_id,
         delay.as_secs_f64(),
         error,
+        attempt,
     )
     .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// Parks a job for the operator: fatal failure or attempts exhausted.
-pub(crate) async fn park(pool: &PgPool, id: i64, worker_id: &str, error: &str) -> Result<bool, sqlx::Error> {
+/// Parks a job for the operator: fatal failure or attempts exhausted (if `attempt` still holds it).
+pub(crate) async fn park(
+    pool: &PgPool,
+    id: i64,
+    worker_id: &str,
+    attempt: i32,
+    error: &str,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
         r#"UPDATE jobs SET state = 'needs_attention', last_error = $3, locked_by = NULL,
                locked_until = NULL, updated_at = now()
-           WHERE id = $1 AND state = 'running' AND locked_by = $2"#,
+           WHERE id = $1 AND state = 'running' AND locked_by = $2 AND attempts = $4"#,
         id,
         worker_id,
         error,
+        attempt,
     )
     .execute(pool)
     .await?;

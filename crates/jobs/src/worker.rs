@@ -202,7 +202,7 @@ impl Runner {
     ) -> Result<&'static str, sqlx::Error> {
         match outcome {
             Ok(()) => {
-                store::succeed(&self.pool, job.id, &self.worker_id).await?;
+                store::succeed(&self.pool, job.id, &self.worker_id, job.attempts).await?;
                 tracing::info!(kind = "success", "job succeeded");
                 Ok("succeeded")
             }
@@ -212,17 +212,18 @@ impl Runner {
                 match error {
                     JobError::Retryable { after, .. } if !exhausted => {
                         let delay = after.unwrap_or_else(|| backoff_delay(job.attempts));
-                        store::reschedule(&self.pool, job.id, &self.worker_id, delay, &message).await?;
+                        store::reschedule(&self.pool, job.id, &self.worker_id, job.attempts, delay, &message)
+                            .await?;
                         tracing::warn!(kind = "retry", error = %message, retry_in = ?delay, "job failed; will retry");
                         Ok("retried")
                     }
                     JobError::Retryable { .. } => {
-                        store::park(&self.pool, job.id, &self.worker_id, &message).await?;
+                        store::park(&self.pool, job.id, &self.worker_id, job.attempts, &message).await?;
                         tracing::error!(kind = "error", error = %message, "job exhausted its attempts; needs attention");
                         Ok("exhausted")
                     }
                     JobError::Fatal { .. } => {
-                        store::park(&self.pool, job.id, &self.worker_id, &message).await?;
+                        store::park(&self.pool, job.id, &self.worker_id, job.attempts, &message).await?;
                         tracing::error!(kind = "error", error = %message, "job failed fatally; needs attention");
                         Ok("fatal")
                     }

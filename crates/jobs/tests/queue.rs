@@ -340,3 +340,53 @@ async fn a_handler_that_outlives_its_lease_is_stopped_and_never_finishes_behind_
     token.cancel();
     running.await.unwrap();
 }
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Overtaken;
+
+impl Job for Overtaken {
+    const KIND: &'static str = "test.overtaken";
+    const MAX_ATTEMPTS: i32 = 5;
+}
+
+/// The first attempt finds its job claimed again meanwhile (as after its lease expired on a stalled
+/// process: same worker, a newer attempt, a fresh lease) and then fails; later attempts succeed.
+struct OvertakenHandler;
+
+#[async_trait]
+impl Handler for OvertakenHandler {
+    type Job = Overtaken;
+    async fn run(&self, ctx: &JobContext, _job: Overtaken) -> Result<(), JobError> {
+        sqlx::query("INSERT INTO test_runs (label, job_id) VALUES ('overtaken', $1)")
+            .bind(ctx.job_id.0)
+            .execute(&ctx.pool)
+            .await?;
+        if ctx.attempt > 1 {
+            return Ok(());
+        }
+        sqlx::query(
+            "UPDATE jobs SET attempts = attempts + 1, locked_until = now() + interval '1 s' WHERE id = $1",
+        )
+        .bind(ctx.job_id.0)
+        .execute(&ctx.pool)
+        .await?;
+        Err(JobError::fatal("the stale attempt failed"))
+    }
+}
+
+#[tokio::test]
+async fn a_stale_attempt_never_records_its_outcome_over_a_newer_attempt() {
+    let pool = setup().await;
+    let mut conn = pool.acquire().await.unwrap();
+    let id = paygate_jobs::enqueue(&mut conn, &Overtaken).await.unwrap();
+    drop(conn);
+    let token = CancellationToken::new();
+    let worker = start_worker(&pool, Registry::new().register(OvertakenHandler), "w1", &token);
+
+    // The stale attempt's fatal failure must not park the job the newer attempt holds: once that
+    // lease lapses the job runs again and succeeds.
+    wait_until("the job to succeed", || async { state_of(&pool, id).await == JobState::Succeeded }).await;
+    token.cancel();
+    worker.await.unwrap();
+    assert_eq!(runs(&pool, "overtaken").await, 2);
+}
