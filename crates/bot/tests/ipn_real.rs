@@ -77,6 +77,8 @@ async fn a_finished_ipn_without_any_usable_amount_is_held_for_the_operator_with_
     let status: String =
         sqlx::query_scalar("SELECT status FROM invoices").fetch_one(&world.app.pool).await.unwrap();
     assert_eq!(status, "on_hold");
+    let page = world.app.get(&format!("/pay/{order}")).await.text().await.unwrap();
+    assert!(page.contains("checked by hand") && !page.contains("http-equiv=\"refresh\""), "{page}");
     eventually("the hold message", || {
         world.telegram.messages_to(user).into_iter().find(|m| m.text.contains("manual check"))
     })

@@ -43,12 +43,16 @@ pub async fn payment_page(
     let message = match status.as_str() {
         "finished" => "✅ Payment received. Your invite is on its way in Telegram.",
         "underpaid" => "⚠️ The payment arrived short. Check the bot for details.",
+        "on_hold" => "⏳ The payment arrived and is being checked by hand. The bot will message you.",
         "expired" | "failed" | "refunded" => "This invoice is closed. Start again from the bot.",
         _ => {
             "⏳ Payment processing… this page refreshes by itself. You can close it: the bot will message you."
         }
     };
-    let refresh = if matches!(status.as_str(), "finished" | "underpaid" | "expired" | "failed" | "refunded") {
+    let refresh = if matches!(
+        status.as_str(),
+        "finished" | "underpaid" | "on_hold" | "expired" | "failed" | "refunded"
+    ) {
         ""
     } else {
         "<meta http-equiv=\"refresh\" content=\"5\">"
