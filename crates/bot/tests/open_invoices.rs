@@ -105,3 +105,36 @@ async fn one_users_updates_are_handled_in_order_while_other_users_are_served() {
     let help = replies.iter().rposition(|m| !m.text.contains("Your invoice")).unwrap();
     assert!(invoice < help, "the /help sent after the pay press was answered first: {replies:#?}");
 }
+
+#[tokio::test]
+async fn a_pay_request_while_the_same_invoice_is_being_created_waits_for_it_instead_of_creating_another() {
+    use paygate_app::{
+        AppError,
+        invoicing::{self, Choice},
+    };
+    use paygate_domain::{channel::TierLevel, ids::ChannelId};
+
+    let world = World::start().await;
+    let user = 9705;
+    world.say(user, &format!("/start {}", world.payload('g')));
+    world.messages_to(user, 1).await;
+    let channel = ChannelId::from_uuid(world.channel["id"].as_str().unwrap().parse().unwrap());
+    world.nowpayments.hold_invoices();
+
+    let app = world.app.app.clone();
+    let first =
+        tokio::spawn(
+            async move { invoicing::create(&app, user, channel, Choice::Tier(TierLevel::Gold)).await },
+        );
+    eventually("the held invoice request", || (world.nowpayments.held_invoice_requests() == 1).then_some(()))
+        .await;
+    let second = invoicing::create(&world.app.app, user, channel, Choice::Tier(TierLevel::Gold)).await;
+    assert!(matches!(&second, Err(AppError::Conflict { code: "invoice_pending", .. })), "{second:?}");
+
+    world.nowpayments.release_invoices();
+    let first = first.await.unwrap().unwrap();
+    let third =
+        invoicing::create(&world.app.app, user, channel, Choice::Tier(TierLevel::Gold)).await.unwrap();
+    assert_eq!((third.id, third.url), (first.id, first.url));
+    assert_eq!(world.nowpayments.invoices().len(), 1);
+}
