@@ -252,7 +252,7 @@ impl SwapProvider for ChangeNow {
     }
 
     #[tracing::instrument(skip(self), fields(exchange_id = %id))]
-    async fn exchange(&self, id: &ExchangeId) -> Result<Exchange, SwapError> {
+    async fn exchange_by_id(&self, id: &ExchangeId) -> Result<Exchange, SwapError> {
         let answer: WireExchange =
             self.get("exchange_by_id", "exchange/by-id", &[("id", id.as_str())]).await?;
         let exchange = answer.into_exchange(None)?.ok_or_else(|| bad("exchange of an unexpected pair"))?;

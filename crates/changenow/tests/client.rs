@@ -118,7 +118,7 @@ async fn a_fixed_rate_exchange_is_created_with_the_rate_id_of_its_quote() {
     let created = api.create_exchange(&fixed_xmr_exchange(dec!(0.05), quote.rate_id.unwrap())).await.unwrap();
 
     assert!(created.id.as_str().len() > 4);
-    let exchange = api.exchange(&created.id).await.unwrap();
+    let exchange = api.exchange_by_id(&created.id).await.unwrap();
     assert!(exchange.valid_until.is_some(), "a fixed-rate exchange must be funded in time");
     assert_eq!(fake.exchanges().len(), 1);
 }
@@ -142,7 +142,7 @@ async fn amounts_with_eighteen_decimals_are_kept_exact_both_ways() {
 
     let created = api.create_exchange(&xmr_exchange(exact)).await.unwrap();
     fake.finish(created.id.as_str());
-    let exchange = api.exchange(&created.id).await.unwrap();
+    let exchange = api.exchange_by_id(&created.id).await.unwrap();
 
     assert_eq!(fake.deposit_asked(created.id.as_str()).to_string(), "0.123456789012345678");
     assert_eq!(created.from_amount.value().to_string(), "0.123456789012345678");

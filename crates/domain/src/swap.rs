@@ -319,7 +319,7 @@ pub trait SwapProvider: Send + Sync {
     /// Estimate for sending `from`; `FixedRate` falls back to `Standard` where fixed rates are not offered.
     async fn estimate(&self, from: Amount, to: Asset, flow: RateFlow) -> Result<Quote, SwapError>;
     async fn create_exchange(&self, request: &NewExchange) -> Result<CreatedExchange, SwapError>;
-    async fn exchange(&self, id: &ExchangeId) -> Result<Exchange, SwapError>;
+    async fn exchange_by_id(&self, id: &ExchangeId) -> Result<Exchange, SwapError>;
     /// Exchanges matching `query` (to find one whose create call timed out), newest state of each.
     async fn find_exchanges(&self, query: &ExchangeQuery) -> Result<Vec<Exchange>, SwapError>;
     /// `true` for the real provider, `false` for a simulator.

@@ -69,7 +69,7 @@ async fn a_wrong_api_key_is_unauthorized_and_fatal_on_every_call() {
         api.min_amount(eth_to_xmr(), RateFlow::Standard).await.unwrap_err(),
         api.estimate(eth(dec!(0.1)), xmr(), RateFlow::FixedRate).await.unwrap_err(),
         api.create_exchange(&xmr_exchange(dec!(0.05))).await.unwrap_err(),
-        api.exchange(&ExchangeId::parse("abc").unwrap()).await.unwrap_err(),
+        api.exchange_by_id(&ExchangeId::parse("abc").unwrap()).await.unwrap_err(),
     ];
 
     for error in errors {
@@ -89,7 +89,7 @@ async fn the_api_key_never_appears_in_errors_or_debug_output() {
         api.create_exchange(&xmr_exchange(dec!(0.05))).await.unwrap_err(),
         api.create_exchange(&xmr_exchange(dec!(0.05))).await.unwrap_err(),
         api.create_exchange(&xmr_exchange(dec!(0.05))).await.unwrap_err(),
-        api.exchange(&ExchangeId::parse("missing").unwrap()).await.unwrap_err(),
+        api.exchange_by_id(&ExchangeId::parse("missing").unwrap()).await.unwrap_err(),
         client(fake.base_url(), "wrong").min_amount(eth_to_xmr(), RateFlow::Standard).await.unwrap_err(),
     ];
     let with_key_in_url = url::Url::parse(&format!("http://{API_KEY}:{API_KEY}@127.0.0.1:9/v2")).unwrap();

@@ -103,7 +103,7 @@ async fn a_refunded_exchange_found_by_the_list_carries_its_refund_hash_and_by_id
     assert!(found[0].refund_hash.is_some() && found[0].payin_hash.is_some());
     // The documented list item has no refund amount; the by-id look-up has it.
     assert_eq!(found[0].refund_amount, None);
-    assert_eq!(api.exchange(&created.id).await.unwrap().refund_amount, Some(eth(dec!(0.05))));
+    assert_eq!(api.exchange_by_id(&created.id).await.unwrap().refund_amount, Some(eth(dec!(0.05))));
 }
 
 #[tokio::test]

@@ -14,10 +14,10 @@ async fn an_exchange_walks_every_status_and_amount_to_stays_null_until_finished(
     let created = api.create_exchange(&xmr_exchange(dec!(0.05))).await.unwrap();
     let id = created.id.as_str();
 
-    let mut seen = vec![api.exchange(&created.id).await.unwrap()];
+    let mut seen = vec![api.exchange_by_id(&created.id).await.unwrap()];
     while !seen.last().unwrap().status.is_final() {
         fake.advance(id);
-        seen.push(api.exchange(&created.id).await.unwrap());
+        seen.push(api.exchange_by_id(&created.id).await.unwrap());
     }
 
     let statuses: Vec<_> = seen.iter().map(|exchange| exchange.status.clone()).collect();
@@ -59,7 +59,7 @@ async fn failed_verifying_and_expired_map_to_their_statuses_and_only_verifying_s
         ("expired", ExchangeStatus::Expired, true),
     ] {
         fake.set_status(created.id.as_str(), raw);
-        let exchange = api.exchange(&created.id).await.unwrap();
+        let exchange = api.exchange_by_id(&created.id).await.unwrap();
         assert_eq!(exchange.status, expected, "{raw}");
         assert_eq!(exchange.status.is_final(), is_final, "{raw}");
     }
@@ -73,7 +73,7 @@ async fn a_refunded_exchange_carries_the_refund_hash_and_the_whole_deposit_in_th
     fake.advance(created.id.as_str());
 
     fake.refund(created.id.as_str());
-    let exchange = api.exchange(&created.id).await.unwrap();
+    let exchange = api.exchange_by_id(&created.id).await.unwrap();
 
     assert_eq!(exchange.status, ExchangeStatus::Refunded);
     assert!(exchange.status.is_final());
@@ -88,7 +88,7 @@ async fn an_unknown_status_is_kept_as_received_and_the_exchange_stays_open() {
     let created = api.create_exchange(&xmr_exchange(dec!(0.05))).await.unwrap();
     fake.set_status(created.id.as_str(), "hold_for_review");
 
-    let exchange = api.exchange(&created.id).await.unwrap();
+    let exchange = api.exchange_by_id(&created.id).await.unwrap();
 
     assert_eq!(exchange.status, ExchangeStatus::Unknown("hold_for_review".into()));
     assert!(!exchange.status.is_final());
@@ -98,7 +98,7 @@ async fn an_unknown_status_is_kept_as_received_and_the_exchange_stays_open() {
 async fn an_unknown_exchange_is_not_found_and_fatal() {
     let (fake, api) = fake_and_client().await;
 
-    let error = api.exchange(&ExchangeId::parse("ffffffffffffff").unwrap()).await.unwrap_err();
+    let error = api.exchange_by_id(&ExchangeId::parse("ffffffffffffff").unwrap()).await.unwrap_err();
 
     assert_eq!(error, SwapError::NotFound);
     assert!(!error.is_retryable());
