@@ -15,6 +15,7 @@ use crate::{
     offer_posts::PostOfferHandler,
     offer_requests::{RepostDueHandler, RepostDueOffers},
     owner_notify::{ExpiryDigest, ExpiryDigestHandler, NotifyOwnerHandler},
+    readiness_recheck::{CheckChannelHandler, RECHECK_PASS_EVERY, RecheckDueHandler, RecheckProvenChannels},
     reconcile::{CheckInvoiceHandler, ReconcileHandler, ReconcileInvoices},
 };
 
@@ -36,6 +37,8 @@ pub fn registry(app: &App) -> Registry {
         .register(RepostDueHandler(app.clone()))
         .register(NotifyOwnerHandler(app.clone()))
         .register(ExpiryDigestHandler)
+        .register(RecheckDueHandler)
+        .register(CheckChannelHandler(app.clone()))
 }
 
 /// Every recurring schedule.
@@ -52,6 +55,8 @@ pub fn crons() -> Vec<CronSpec> {
         CronSpec::new("payments.reconcile", Duration::from_secs(60), |tick| ReconcileInvoices { tick })
             .max_catch_up(1),
         CronSpec::new("offers.repost_due", Duration::from_secs(600), |tick| RepostDueOffers { tick })
+            .max_catch_up(1),
+        CronSpec::new("channels.recheck_due", RECHECK_PASS_EVERY, |tick| RecheckProvenChannels { tick })
             .max_catch_up(1),
     ]
 }

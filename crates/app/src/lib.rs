@@ -29,6 +29,7 @@ pub mod payment_intake;
 pub mod payment_verdict;
 pub mod rate_limit;
 pub mod readiness;
+pub mod readiness_recheck;
 pub mod reconcile;
 mod removal;
 mod state;

@@ -110,47 +110,82 @@ fn error_text(error: &MessengerError) -> String {
     }
 }
 
-async fn check_chat(messenger: &dyn Messenger, chat: Chat, chat_id: i64) -> Vec<String> {
+/// What the bot lacks in one chat, in words, and whether only Telegram's silence is to blame.
+async fn check_chat(messenger: &dyn Messenger, chat: Chat, chat_id: i64) -> (Vec<String>, bool) {
     let answer = tokio::time::timeout(CHECK_TIMEOUT, messenger.bot_rights(chat_id))
         .await
         .unwrap_or_else(|_| Err(MessengerError::Unavailable("timed out".to_owned())));
-    let problems = match answer {
-        Ok(rights) => chat.lacking(&rights).into_iter().map(str::to_owned).collect(),
+    let (problems, transient) = match answer {
+        Ok(rights) => (chat.lacking(&rights).into_iter().map(str::to_owned).collect(), false),
         Err(error) => {
             tracing::info!(kind = "telegram", chat_id, error = %error, "readiness check could not ask Telegram");
-            vec![error_text(&error)]
+            (vec![error_text(&error)], error.is_retryable())
         }
     };
-    problems.into_iter().map(|problem| format!("{}: {problem}", chat.label())).collect()
+    (problems.into_iter().map(|problem| format!("{}: {problem}", chat.label())).collect(), transient)
 }
 
 /// Asks Telegram about the bot in both chats (concurrently) and judges the pair. Only called once the
 /// owner's control is proven: the bot's rights in a chat are its administrators' business only.
-async fn bot_readiness(messenger: &dyn Messenger, open: i64, closed: i64) -> Readiness {
-    let (closed, open) =
+async fn bot_readiness(messenger: &dyn Messenger, open: i64, closed: i64) -> (Readiness, bool) {
+    let ((closed, closed_transient), (open, open_transient)) =
         tokio::join!(check_chat(messenger, Chat::Closed, closed), check_chat(messenger, Chat::Open, open));
     let missing: Vec<String> = closed.into_iter().chain(open).collect();
-    Readiness { ready: missing.is_empty(), checked_at: Some(Utc::now()), bot_configured: Some(true), missing }
+    let readiness = Readiness {
+        ready: missing.is_empty(),
+        checked_at: Some(Utc::now()),
+        bot_configured: Some(true),
+        missing,
+    };
+    (readiness, closed_transient || open_transient)
+}
+
+/// One judged check: what to store, how the proof changes, and whether Telegram could not answer.
+struct Assessment {
+    readiness: Readiness,
+    change: ProofChange,
+    transient: bool,
+}
+
+impl Assessment {
+    fn settled(readiness: Readiness, change: ProofChange) -> Assessment {
+        Assessment { readiness, change, transient: false }
+    }
+}
+
+/// Who asked for a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Trigger {
+    /// The owner (create, edit, "check", `/link`): every answer is stored and shown.
+    Owner,
+    /// The schedule: an answer Telegram's silence decided is not stored (the channel keeps selling
+    /// through a Telegram outage; the next pass asks again).
+    Schedule,
 }
 
 /// Judges a channel: first the owner's control of both chats, then (once proven) the bot's rights.
-async fn assess(messenger: Option<&dyn Messenger>, facts: &ControlFacts) -> (Readiness, ProofChange) {
+async fn assess(messenger: Option<&dyn Messenger>, facts: &ControlFacts) -> Assessment {
     let Some(messenger) = messenger else {
         let missing = vec![MessengerError::NotConfigured.to_string()];
-        return (Readiness::not_ready(Some(false), missing), ProofChange::Kept);
+        return Assessment::settled(Readiness::not_ready(Some(false), missing), ProofChange::Kept);
     };
     if facts.held_by_other {
-        return (Readiness::detached(), ProofChange::Detached);
+        return Assessment::settled(Readiness::detached(), ProofChange::Detached);
     }
     let (open, closed) = (facts.open_channel_id, facts.closed_channel_id);
     match control_proof::prove(messenger, facts.owner_telegram_user_id, open, closed).await {
         Proof::Proven { telegram_user_id } => {
-            (bot_readiness(messenger, open, closed).await, ProofChange::Proven { telegram_user_id })
+            let (readiness, transient) = bot_readiness(messenger, open, closed).await;
+            Assessment { readiness, change: ProofChange::Proven { telegram_user_id }, transient }
         }
         Proof::NotProven(why) => {
-            (Readiness::not_ready(Some(true), vec![why.to_owned()]), ProofChange::Cleared)
+            Assessment::settled(Readiness::not_ready(Some(true), vec![why.to_owned()]), ProofChange::Cleared)
         }
-        Proof::Unknown(why) => (Readiness::not_ready(Some(true), vec![why]), ProofChange::Kept),
+        Proof::Unknown(why) => Assessment {
+            readiness: Readiness::not_ready(Some(true), vec![why]),
+            change: ProofChange::Kept,
+            transient: true,
+        },
     }
 }
 
@@ -160,18 +195,28 @@ async fn assess(messenger: Option<&dyn Messenger>, facts: &ControlFacts) -> (Rea
 /// its offer posted; one that stops being ready tells its owner. Both are queued in the transaction
 /// that stores the change. A channel deleted meanwhile is not found.
 pub(crate) async fn refresh(app: &App, id: ChannelId) -> AppResult<Readiness> {
+    let stored = refresh_for(app, id, Trigger::Owner).await?;
+    stored.ok_or_else(|| AppError::Unavailable("Telegram could not be reached".to_owned()))
+}
+
+/// Like [`refresh`]; `None` when a scheduled check was left unstored because Telegram did not answer.
+pub(crate) async fn refresh_for(app: &App, id: ChannelId, trigger: Trigger) -> AppResult<Option<Readiness>> {
     let facts = {
         let mut conn = app.pool.acquire().await?;
         channel_control::facts(&mut conn, id.as_uuid()).await?.ok_or(AppError::NotFound)?
     };
-    let (readiness, change) = assess(app.messenger.as_deref(), &facts).await;
+    let Assessment { readiness, change, transient } = assess(app.messenger.as_deref(), &facts).await;
+    if transient && trigger == Trigger::Schedule {
+        tracing::info!(kind = "channel", channel_id = %id, "scheduled readiness check skipped: Telegram did not answer");
+        return Ok(None);
+    }
     if store(app, id, &facts, &readiness, change).await? {
-        return Ok(readiness);
+        return Ok(Some(readiness));
     }
     // Another owner proved control of these chats at the same moment and holds them now.
     let detached = Readiness::detached();
     store(app, id, &facts, &detached, ProofChange::Detached).await?;
-    Ok(detached)
+    Ok(Some(detached))
 }
 
 /// Stores one check; false when its proof clashes with another proven channel (nothing stored).

@@ -113,3 +113,54 @@ async fn an_owner_who_is_no_longer_an_administrator_stops_selling_at_the_next_ch
     assert!(texts[0].contains("not accepting"), "{texts:?}");
     assert!(world.nowpayments.invoices().is_empty());
 }
+
+impl World {
+    /// Ages the stored check past the re-check interval and runs one scheduled pass; waits for its checks.
+    async fn scheduled_recheck(&self) {
+        sqlx::query(
+            "UPDATE channels SET readiness = jsonb_set(readiness, '{checked_at}', to_jsonb(now() - interval '7 hours'))",
+        )
+        .execute(&self.app.pool)
+        .await
+        .unwrap();
+        let mut conn = self.app.pool.acquire().await.unwrap();
+        let pass = paygate_app::readiness_recheck::RecheckProvenChannels { tick: chrono::Utc::now() };
+        paygate_jobs::enqueue(&mut conn, &pass).await.unwrap();
+        drop(conn);
+        until("the scheduled check", || async {
+            let done = self
+                .count("SELECT count(*) FROM jobs WHERE kind = 'channels.check' AND state = 'succeeded'")
+                .await;
+            (done >= 1).then_some(())
+        })
+        .await;
+    }
+
+    async fn stored_ready(&self) -> bool {
+        sqlx::query_scalar("SELECT (readiness->>'ready')::boolean FROM channels WHERE id = $1")
+            .bind(hex(&self.channel))
+            .fetch_one(&self.app.pool)
+            .await
+            .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn the_schedule_stops_a_channel_whose_owner_left_without_anyone_pressing_check() {
+    let world = World::start().await;
+    world.telegram.set_member(CLOSED, support::WORLD_OWNER_TG, json!({"status": "left"}));
+    world.scheduled_recheck().await;
+    assert!(!world.stored_ready().await, "still selling after its owner left the chat");
+    let texts = world.try_to_buy(73_001, &world.channel).await;
+    assert!(texts[0].contains("not accepting"), "{texts:?}");
+}
+
+#[tokio::test]
+async fn a_scheduled_check_telegram_cannot_answer_leaves_a_ready_channel_selling() {
+    let world = World::start().await;
+    world.telegram.fail_next("getChatMember", 2, 502, None);
+    world.scheduled_recheck().await;
+    assert!(world.stored_ready().await, "a Telegram outage stopped a proven channel");
+    let texts = world.try_to_buy(74_001, &world.channel).await;
+    assert!(texts[1].contains("Your invoice"), "{texts:?}");
+}

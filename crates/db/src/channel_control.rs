@@ -184,3 +184,22 @@ pub async fn revoke_stale_proofs(
     sqlx::query!("DELETE FROM channel_chats WHERE channel_id = ANY($1)", &ids).execute(conn).await?;
     Ok(revoked.into_iter().filter(|r| r.was_ready).map(|r| r.id).collect())
 }
+
+/// Proven live channels whose last check ran before `before` (or never), oldest first.
+pub async fn due_for_recheck(
+    conn: &mut PgConnection,
+    before: chrono::DateTime<chrono::Utc>,
+    limit: i64,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT id FROM channels
+         WHERE deleted_at IS NULL AND proven_at IS NOT NULL
+           AND COALESCE((readiness->>'checked_at')::timestamptz, '-infinity') < $1
+         ORDER BY COALESCE((readiness->>'checked_at')::timestamptz, '-infinity'), id
+         LIMIT $2",
+        before,
+        limit
+    )
+    .fetch_all(conn)
+    .await
+}
