@@ -124,6 +124,20 @@ async fn a_fixed_rate_exchange_is_created_with_the_rate_id_of_its_quote() {
 }
 
 #[tokio::test]
+async fn a_created_exchange_that_pays_out_to_another_address_is_refused_so_it_is_never_funded() {
+    let (fake, api) = fake_and_client().await;
+    fake.misreport_next_payout_address(
+        "46BeWrHpwXmHDpDEUmZBWZfoQpdc6HaERCNmx1pEYL2rAcuwufPN9rXHHtyUA4QVy66qeFQkn6sfK8aHYjA3jk3o1Bv16em",
+    );
+
+    let error = api.create_exchange(&xmr_exchange(dec!(0.05))).await.unwrap_err();
+
+    assert!(matches!(&error, SwapError::BadResponse(text) if text.contains("never fund")), "{error:?}");
+    assert!(error.outcome_unknown(), "look it up: only an exchange paying the owner may be funded");
+    assert_eq!(fake.exchanges().len(), 1);
+}
+
+#[tokio::test]
 async fn an_address_the_provider_refuses_is_an_invalid_address_and_fatal() {
     let (fake, api) = fake_and_client().await;
     fake.refuse_address(XMR_ADDRESS);

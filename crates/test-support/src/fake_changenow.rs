@@ -56,6 +56,8 @@ pub(crate) struct FakeState {
     faults: VecDeque<Fault>,
     /// Creates still to answer by stalling (after recording the exchange) until the fake stops.
     stalled_creates: u32,
+    /// The next create answer names this payout address instead of the one asked for.
+    misreported_payout: Option<String>,
     requests: Vec<String>,
     stop: CancellationToken,
 }
@@ -124,6 +126,7 @@ impl FakeChangeNow {
             next_id: 1,
             faults: VecDeque::new(),
             stalled_creates: 0,
+            misreported_payout: None,
             requests: Vec::new(),
             stop: stop.clone(),
         }));
@@ -187,6 +190,11 @@ impl FakeChangeNow {
     /// client times out although the exchange exists.
     pub fn stall_next_create(&self) {
         self.lock().stalled_creates += 1;
+    }
+
+    /// The next create answer reports `address` as the payout address (a provider-side mix-up).
+    pub fn misreport_next_payout_address(&self, address: &str) {
+        self.lock().misreported_payout = Some(address.to_owned());
     }
 
     /// Every exchange created so far, oldest first, as `GET /exchange/by-id` would show it (numbers

@@ -190,10 +190,11 @@ fn record(shared: &Shared, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Creat
         updated_at: now,
         valid_until: fixed.then(|| now + FIXED_RATE_FOR),
     };
+    let reported_payout = state.misreported_payout.take().unwrap_or_else(|| exchange.payout_address.clone());
     let answer = json!({
         "id": exchange.id, "fromAmount": num(amount), "toAmount": num(exchange.expected_to),
         "flow": exchange.flow, "type": "direct", "payinAddress": exchange.payin_address,
-        "payoutAddress": exchange.payout_address, "payinExtraId": null, "payoutExtraId": exchange.payout_extra_id,
+        "payoutAddress": reported_payout, "payinExtraId": null, "payoutExtraId": exchange.payout_extra_id,
         "fromCurrency": from.code(), "fromNetwork": from.network(), "toCurrency": to.code(),
         "toNetwork": to.network(), "refundAddress": exchange.refund_address, "refundExtraId": null,
     });
