@@ -48,12 +48,15 @@ impl HttpState {
 
 /// The OpenAPI document of the API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api::router().into_openapi()
+    let mut openapi = api::router().into_openapi();
+    api::document_body_errors(&mut openapi);
+    openapi
 }
 
 /// The complete router with middleware.
 pub fn router(state: HttpState) -> Router {
-    let (api, openapi) = api::router().split_for_parts();
+    let (api, mut openapi) = api::router().split_for_parts();
+    api::document_body_errors(&mut openapi);
     let routes = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -68,6 +68,37 @@ where
     }
 }
 
+/// Body refusals of [`ApiJson`], documented on every operation that takes a request body (a body
+/// over 1 MiB is usually refused with a plain 413 before it reaches the extractor, so not listed).
+const BODY_ERRORS: [(&str, &str); 3] = [
+    ("400", "`malformed_body`: not JSON, invalid UTF-8, or nested deeper than 32 levels"),
+    ("415", "`unsupported_media_type`: no `Content-Type: application/json`"),
+    ("422", "`validation_failed`: the body or a field is invalid"),
+];
+
+/// Adds the [`BODY_ERRORS`] an operation does not document yet to every operation with a body.
+pub fn document_body_errors(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    for item in openapi.paths.paths.values_mut() {
+        for operation in [&mut item.post, &mut item.put, &mut item.patch].into_iter().flatten() {
+            if operation.request_body.is_none() {
+                continue;
+            }
+            for (code, description) in BODY_ERRORS {
+                operation.responses.responses.entry(code.to_owned()).or_insert_with(|| {
+                    let schema =
+                        ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
+                    ResponseBuilder::new()
+                        .description(description)
+                        .content("application/json", schema)
+                        .build()
+                        .into()
+                });
+            }
+        }
+    }
+}
+
 /// Bounds the nesting, then parses; syntax errors are 400, shape errors 422.
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyRejection> {
     check_depth(bytes, MAX_JSON_DEPTH).map_err(|error| BodyRejection::Malformed(error.to_string()))?;

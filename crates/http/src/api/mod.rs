@@ -10,6 +10,8 @@ pub mod error;
 pub mod extract;
 mod json_body;
 
+pub use json_body::document_body_errors;
+
 use utoipa::{
     Modify, OpenApi,
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
