@@ -57,14 +57,15 @@ pub struct PaymentView {
     pub price_usd: Decimal,
     #[schema(value_type = Option<String>)]
     pub paid_usd: Option<Decimal>,
-    /// What the payment provider settled, in `settled_currency`.
-    #[schema(value_type = String)]
-    pub settled_amount: Decimal,
-    pub settled_currency: String,
-    #[schema(value_type = String)]
-    pub platform_fee: Decimal,
-    #[schema(value_type = String)]
-    pub owner_share: Decimal,
+    /// What the payment provider settled, in `settled_currency`; null when no usable settlement
+    /// was reported (the payment is then on hold, never a zero share).
+    #[schema(value_type = Option<String>)]
+    pub settled_amount: Option<Decimal>,
+    pub settled_currency: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub platform_fee: Option<Decimal>,
+    #[schema(value_type = Option<String>)]
+    pub owner_share: Option<Decimal>,
     /// `awaiting_payout` (the payout engine picks it up) or `on_hold` (the operator decides).
     pub payout_status: String,
     /// Why the payment is on hold, when it is.

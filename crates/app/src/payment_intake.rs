@@ -4,7 +4,7 @@ use chrono::Utc;
 use paygate_domain::{
     channel::TierLevel,
     payment_gateway::{PaymentStatus, PaymentUpdate, UnreadableReport},
-    payment_rules::split_fee,
+    payment_rules::settle,
 };
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -129,19 +129,15 @@ async fn record_finished(
     update: &PaymentUpdate,
 ) -> AppResult<Outcome> {
     let verdict = judge(app, tx, invoice, update).await?;
-    let settled = update.outcome_amount.unwrap_or_default();
-    let settled_currency = update
-        .outcome_currency
-        .clone()
-        .or_else(|| update.pay_currency.clone())
-        .unwrap_or_else(|| "unknown".into());
-    let (fee, share) = split_fee(settled, app.settings.fee_percent);
+    let settlement = settle(update, app.settings.fee_percent);
     let mut hold_reason = verdict.hold_reason();
-    if update.outcome_amount.is_none() && hold_reason.is_none() {
-        // Without the settled amount there is nothing exact to pay out: an operator must look.
-        tracing::error!(kind = "money", invoice_id = %invoice.id, "finished payment without outcome_amount; payout on hold");
-        hold_reason = Some("no settled amount (outcome_amount) was reported".to_owned());
+    if let (Err(problem), None) = (&settlement, &hold_reason) {
+        // Without an exact settled amount there is nothing to pay out: an operator must look.
+        tracing::error!(kind = "money", invoice_id = %invoice.id, %problem, "finished payment without a usable settlement; payout on hold");
+        hold_reason = Some(format!("settlement unusable: {problem}"));
     }
+    let split = settlement.as_ref().ok();
+    let settled_currency = split.map(|s| s.owner_share.asset().code());
     let payout_status = if hold_reason.is_some() { "on_hold" } else { "awaiting_payout" };
     let payment_id = Uuid::now_v7();
     let new = paygate_db::payments::NewPayment {
@@ -154,11 +150,11 @@ async fn record_finished(
         verdict: verdict.as_str(),
         price_usd: invoice.price_usd,
         paid_usd: verdict.paid_usd(),
-        outcome_amount: settled,
-        outcome_currency: &settled_currency,
+        outcome_amount: split.map(|s| s.fee.value() + s.owner_share.value()),
+        outcome_currency: split.map(|_| update.outcome_currency.as_deref().or(update.pay_currency.as_deref()).unwrap_or_default()),
         fee_percent: app.settings.fee_percent,
-        platform_fee: fee,
-        owner_share: share,
+        platform_fee: split.map(|s| s.fee.value()),
+        owner_share: split.map(|s| s.owner_share.value()),
         payout_status,
         hold_reason: hold_reason.as_deref(),
         parent_payment_id: update.parent_payment_id.as_deref(),
@@ -167,8 +163,8 @@ async fn record_finished(
         tracing::info!(kind = "ids", invoice_id = %invoice.id, "duplicate finished report ignored");
         return Ok(Outcome::Duplicate);
     }
-    tracing::info!(kind = "money", invoice_id = %invoice.id, %payment_id, owner_share = %share, fee = %fee,
-        currency = %settled_currency, verdict = verdict.as_str(), "payment recorded");
+    tracing::info!(kind = "money", invoice_id = %invoice.id, %payment_id, owner_share = ?split.map(|s| s.owner_share),
+        fee = ?split.map(|s| s.fee), currency = ?settled_currency, verdict = verdict.as_str(), "payment recorded");
     let user = invoice.telegram_user_id;
     match &verdict {
         Verdict::Accepted { .. } => {}

@@ -175,3 +175,43 @@ async fn a_child_payment_of_an_unpaid_invoice_is_held_too() {
     assert_eq!(payment_row(&world, "1002").await.0, "extra_deposit");
     assert_eq!(expiry(&world, user).await, None);
 }
+
+#[tokio::test]
+async fn a_finished_ipn_without_a_settled_amount_or_in_an_unknown_asset_is_held_never_a_zero_share() {
+    let world = World::start().await;
+    for (user, payment_id, change) in [(8601_i64, 8601_u64, "no outcome"), (8602, 8602, "unknown asset")] {
+        let order = world.buy(user, 'g').await;
+        let mut body = real_finished(&order, &world.provider_invoice_id(&order).await, payment_id);
+        match change {
+            "no outcome" => body["outcome_amount"] = Value::Null,
+            _ => body["outcome_currency"] = json!("usdttrc20"),
+        }
+
+        assert_eq!(world.post_ipn(&body).await.status(), 200);
+
+        let (verdict, payout, reason) = payment_row(&world, &payment_id.to_string()).await;
+        assert_eq!((verdict.as_str(), payout.as_str()), ("accepted", "on_hold"), "{change}");
+        assert!(reason.as_deref().is_some_and(|r| r.starts_with("settlement unusable")), "{change}: {reason:?}");
+        let share: (Option<Decimal>, Option<Decimal>, Option<Decimal>) = sqlx::query_as(
+            "SELECT outcome_amount, platform_fee, owner_share FROM payments WHERE provider_payment_id = $1",
+        )
+        .bind(payment_id.to_string())
+        .fetch_one(&world.app.pool)
+        .await
+        .unwrap();
+        assert_eq!(share, (None, None, None), "{change}: no zero share is recorded");
+        // The subscriber paid in full: access is granted; only the payout waits for the operator.
+        assert!(expiry(&world, user).await.is_some(), "{change}");
+    }
+    let token = world.owner_token().await;
+    let listed: Value =
+        world.app.send_as(Method::GET, &token, &world.channel_path("/payments"), None).await.json().await.unwrap();
+    let held: Vec<&Value> = listed["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["payout_status"] == "on_hold" && p["owner_share"].is_null())
+        .collect();
+    assert_eq!(held.len(), 2, "both held payments are visible with their reason: {listed}");
+    assert!(held.iter().all(|p| p["hold_reason"].as_str().is_some_and(|r| r.contains("settlement unusable"))));
+}

@@ -2,13 +2,13 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::payment_gateway::PaymentUpdate;
+use crate::{
+    money::{Amount, Asset, FeeSplit, MoneyError, split_fee},
+    payment_gateway::PaymentUpdate,
+};
 
 /// Default share of the price a payment may fall short by and still count as paid.
 pub const DEFAULT_TOLERANCE_PERCENT: Decimal = Decimal::from_parts(2, 0, 0, false, 0);
-
-/// Crypto amounts keep at most 18 decimals (wei precision); the fee is rounded down to it.
-const CRYPTO_SCALE: u32 = 18;
 
 /// Whether a `finished` payment covers its invoice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,12 +46,26 @@ pub fn check_amount(price_usd: Decimal, update: &PaymentUpdate, tolerance_percen
     }
 }
 
-/// Splits what the provider settled into the platform fee and the owner's share. The fee is rounded
-/// down, so `fee + share == settled` exactly and the owner never loses a fraction to rounding.
-pub fn split_fee(settled: Decimal, fee_percent: Decimal) -> (Decimal, Decimal) {
-    let fee = (settled * fee_percent / Decimal::ONE_HUNDRED)
-        .round_dp_with_strategy(CRYPTO_SCALE, RoundingStrategy::ToZero);
-    (fee, settled - fee)
+/// Why a `finished` payment has no exact settled amount to split: it is held, never a zero share.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettlementProblem {
+    #[error("no settled amount (outcome_amount) was reported")]
+    MissingAmount,
+    #[error("settled in {0:?}, an asset Paygate does not settle in")]
+    UnknownCurrency(String),
+    #[error("the settled amount {0} does not fit its asset: {1}")]
+    BadAmount(Decimal, MoneyError),
+}
+
+/// What the provider settled (`outcome_amount` in `outcome_currency`, which falls back to
+/// `pay_currency`), split into the platform fee and the owner's share at the asset's decimals.
+pub fn settle(update: &PaymentUpdate, fee_percent: Decimal) -> Result<FeeSplit, SettlementProblem> {
+    let value = update.outcome_amount.ok_or(SettlementProblem::MissingAmount)?;
+    let currency = update.outcome_currency.as_deref().or(update.pay_currency.as_deref()).unwrap_or_default();
+    let asset =
+        Asset::settlement(currency).map_err(|_| SettlementProblem::UnknownCurrency(currency.to_owned()))?;
+    let settled = Amount::new(value, asset).map_err(|error| SettlementProblem::BadAmount(value, error))?;
+    split_fee(settled, fee_percent).map_err(|error| SettlementProblem::BadAmount(value, error))
 }
 
 #[cfg(test)]
@@ -148,14 +162,49 @@ pub(crate) mod tests {
         assert_eq!(check_amount(dec!(5), &huge, DEFAULT_TOLERANCE_PERCENT), AmountVerdict::Unknown);
     }
 
+    fn eth_split(settled: Decimal, percent: Decimal) -> (Decimal, Decimal) {
+        let split = split_fee(Amount::new(settled, Asset::ETH).unwrap(), percent).unwrap();
+        (split.fee.value(), split.owner_share.value())
+    }
+
     #[test]
     fn the_fee_split_is_exact_and_rounds_in_the_owners_favour() {
-        assert_eq!(split_fee(dec!(1.000000000000000000), dec!(3)), (dec!(0.03), dec!(0.97)));
-        let (fee, share) = split_fee(dec!(0.000000000000000033), dec!(3));
+        assert_eq!(eth_split(dec!(1.000000000000000000), dec!(3)), (dec!(0.03), dec!(0.97)));
+        let (fee, share) = eth_split(dec!(0.000000000000000033), dec!(3));
         assert_eq!(fee, dec!(0.000000000000000000));
         assert_eq!(fee + share, dec!(0.000000000000000033));
-        let (fee, share) = split_fee(dec!(123.456789), dec!(2.5));
+        let (fee, share) = eth_split(dec!(123.456789), dec!(2.5));
         assert_eq!(fee + share, dec!(123.456789));
         assert_eq!(fee, dec!(3.086419725));
+    }
+
+    #[test]
+    fn settlement_without_an_amount_or_in_an_unknown_asset_is_a_problem_never_a_zero_share() {
+        let mut report = update(None, Some(dec!(1)), Some(dec!(1)));
+        report.outcome_amount = None;
+        assert_eq!(settle(&report, dec!(3)), Err(SettlementProblem::MissingAmount));
+        let mut report = update(None, Some(dec!(1)), Some(dec!(1)));
+        report.outcome_currency = Some("usdttrc20".into());
+        assert_eq!(settle(&report, dec!(3)), Err(SettlementProblem::UnknownCurrency("usdttrc20".into())));
+        report.outcome_currency = None;
+        report.pay_currency = None;
+        assert!(matches!(settle(&report, dec!(3)), Err(SettlementProblem::UnknownCurrency(_))));
+        let mut report = update(None, Some(dec!(1)), Some(dec!(1)));
+        report.outcome_currency = Some("usdterc20".into());
+        report.outcome_amount = Some(dec!(4.8500001));
+        assert!(matches!(settle(&report, dec!(3)), Err(SettlementProblem::BadAmount(..))));
+    }
+
+    #[test]
+    fn a_usdt_settlement_is_split_at_six_decimals() {
+        let mut report = update(None, Some(dec!(1)), Some(dec!(1)));
+        report.outcome_currency = Some("usdterc20".into());
+        report.outcome_amount = Some(dec!(4.850001));
+        let split = settle(&report, dec!(3)).unwrap();
+        assert_eq!(split.fee.asset(), Asset::USDT_ERC20);
+        assert_eq!((split.fee.value(), split.owner_share.value()), (dec!(0.1455), dec!(4.704501)));
+        report.outcome_currency = None;
+        report.pay_currency = Some("eth".into());
+        assert_eq!(settle(&report, dec!(3)).unwrap().owner_share.asset(), Asset::ETH);
     }
 }
