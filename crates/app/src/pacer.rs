@@ -41,15 +41,20 @@ pub struct Reservation {
     pub wait: Duration,
     /// Local instant not before the reserved slot (the latest estimate of it): sleep until then.
     pub not_before: Instant,
-    /// Local instant after which the send is too late (earliest estimate of the slot + `LATE_MARGIN`).
+    /// Local instant after which the send is too late (earliest estimate of the slot + `LATE_MARGIN`,
+    /// or at least half the margin after `not_before`).
     pub stale_after: Instant,
 }
 
 impl Reservation {
     fn new(at: DateTime<Utc>, wait_micros: i64, asked: Instant, answered: Instant) -> Self {
         let wait = Duration::from_micros(u64::try_from(wait_micros).unwrap_or(0));
-        // The database computed `wait` somewhere between `asked` and `answered`.
-        Self { at, wait, not_before: answered + wait, stale_after: asked + wait + LATE_MARGIN }
+        // The database computed `wait` somewhere between `asked` and `answered`: sleep until the
+        // latest estimate, and count lateness from the earliest. A round trip too slow to tell the two
+        // apart (a remote database) still allows half the margin after waking, so sends never stall.
+        let not_before = answered + wait;
+        let stale_after = (asked + wait + LATE_MARGIN).max(not_before + LATE_MARGIN / 2);
+        Self { at, wait, not_before, stale_after }
     }
 
     /// Whether a send made now would still be within `LATE_MARGIN` of the reserved slot.
@@ -135,4 +140,34 @@ pub async fn back_off(pool: &PgPool, retry_after: Duration) -> Result<(), sqlx::
 
 fn micros(duration: Duration) -> i64 {
     i64::try_from(duration.as_micros()).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reservation(round_trip: Duration, wait: Duration) -> Reservation {
+        let answered = Instant::now();
+        let micros = i64::try_from(wait.as_micros()).unwrap_or(0);
+        Reservation::new(Utc::now(), micros, answered - round_trip, answered)
+    }
+
+    #[test]
+    fn lateness_counts_from_the_earliest_estimate_of_the_slot() {
+        let fast = reservation(Duration::from_millis(1), Duration::from_millis(200));
+        assert_eq!(fast.stale_after, fast.not_before - Duration::from_millis(1) + LATE_MARGIN);
+        // Woken 100 ms after the slot (a stalled process): too late, whatever the load.
+        let stalled = Reservation { not_before: fast.not_before - Duration::from_secs(1), ..fast };
+        let stalled = Reservation {
+            stale_after: stalled.not_before + LATE_MARGIN - Duration::from_millis(100),
+            ..stalled
+        };
+        assert!(!stalled.still_on_time());
+    }
+
+    #[test]
+    fn a_slow_database_round_trip_still_allows_half_the_margin_after_waking() {
+        let slow = reservation(Duration::from_millis(500), Duration::ZERO);
+        assert_eq!(slow.stale_after, slow.not_before + LATE_MARGIN / 2);
+    }
 }
