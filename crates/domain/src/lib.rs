@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod channel;
+pub mod host_wallet;
 pub mod ids;
 pub mod limits;
 pub mod mailer;

@@ -13,6 +13,7 @@ pub use app::{
 };
 pub use conservation::{assert_payments_conserved, payment_violations};
 pub use database::fresh_database;
+pub mod anvil;
 pub mod fake_changenow;
 pub mod fake_nowpayments;
 pub mod fake_telegram;
