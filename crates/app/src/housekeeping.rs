@@ -1,4 +1,4 @@
-//! Housekeeping job: deletes finished jobs, stale rate-limit events and idle pacing rows so tables stay small.
+//! Housekeeping job: deletes finished jobs, stale rate-limit events, idle pacing rows and old removal records so tables stay small.
 
 use std::time::Duration;
 
@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 
 /// Finished jobs are kept this long for inspection.
 pub const FINISHED_JOB_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// Finished removals and invite-join records are kept this long for inspection.
+pub const MEMBER_RECORD_RETENTION: Duration = Duration::from_secs(90 * 24 * 3600);
 
 /// One housekeeping run, enqueued by cron.
 #[derive(Debug, Serialize, Deserialize)]
@@ -36,7 +39,20 @@ impl Handler for PurgeFinishedJobsHandler {
         let events = paygate_db::rate_limits::purge_older_than(&mut conn, 2.0 * 3600.0).await?;
         let idle = chrono::Utc::now() - chrono::Duration::days(1);
         let chats = paygate_db::telegram_pacing::purge_chats_idle_since(&mut conn, idle).await?;
-        tracing::info!(kind = "db", purged, events, chats, tick = %job.tick, "housekeeping done");
+        let (removals, joins) = purge_member_records(&mut conn, Utc::now()).await?;
+        tracing::info!(kind = "db", purged, events, chats, removals, joins, tick = %job.tick, "housekeeping done");
         Ok(())
     }
+}
+
+/// Deletes finished removals and invite joins older than [`MEMBER_RECORD_RETENTION`] at `now`.
+pub async fn purge_member_records(
+    conn: &mut sqlx::PgConnection,
+    now: DateTime<Utc>,
+) -> Result<(u64, u64), sqlx::Error> {
+    let retention = chrono::Duration::from_std(MEMBER_RECORD_RETENTION).unwrap_or(chrono::Duration::days(90));
+    let before = now - retention;
+    let removals = paygate_db::member_removals::purge_finished_before(conn, before).await?;
+    let joins = paygate_db::invites::purge_joins_before(conn, before).await?;
+    Ok((removals, joins))
 }

@@ -167,3 +167,9 @@ pub async fn record_join(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Deletes join records older than `before` (they matter while the link could still be used).
+pub async fn purge_joins_before(conn: &mut PgConnection, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!("DELETE FROM invite_joins WHERE joined_at < $1", before).execute(conn).await?;
+    Ok(done.rows_affected())
+}
