@@ -151,7 +151,9 @@ async fn record_finished(
         price_usd: invoice.price_usd,
         paid_usd: verdict.paid_usd(),
         outcome_amount: split.map(|s| s.fee.value() + s.owner_share.value()),
-        outcome_currency: split.map(|_| update.outcome_currency.as_deref().or(update.pay_currency.as_deref()).unwrap_or_default()),
+        outcome_currency: split.map(|_| {
+            update.outcome_currency.as_deref().or(update.pay_currency.as_deref()).unwrap_or_default()
+        }),
         fee_percent: app.settings.fee_percent,
         platform_fee: split.map(|s| s.fee.value()),
         owner_share: split.map(|s| s.owner_share.value()),

@@ -48,6 +48,7 @@ async fn old_finished_removals_and_joins_are_purged_while_recent_and_open_ones_s
         .await
         .unwrap();
     assert_eq!(states, ["banning", "removed"], "an unfinished removal is never purged, however old");
-    let joins: Vec<i64> = sqlx::query_scalar("SELECT telegram_user_id FROM invite_joins").fetch_all(&mut *conn).await.unwrap();
+    let joins: Vec<i64> =
+        sqlx::query_scalar("SELECT telegram_user_id FROM invite_joins").fetch_all(&mut *conn).await.unwrap();
     assert_eq!(joins, [2]);
 }

@@ -191,7 +191,10 @@ async fn a_finished_ipn_without_a_settled_amount_or_in_an_unknown_asset_is_held_
 
         let (verdict, payout, reason) = payment_row(&world, &payment_id.to_string()).await;
         assert_eq!((verdict.as_str(), payout.as_str()), ("accepted", "on_hold"), "{change}");
-        assert!(reason.as_deref().is_some_and(|r| r.starts_with("settlement unusable")), "{change}: {reason:?}");
+        assert!(
+            reason.as_deref().is_some_and(|r| r.starts_with("settlement unusable")),
+            "{change}: {reason:?}"
+        );
         let share: (Option<Decimal>, Option<Decimal>, Option<Decimal>) = sqlx::query_as(
             "SELECT outcome_amount, platform_fee, owner_share FROM payments WHERE provider_payment_id = $1",
         )
@@ -204,8 +207,13 @@ async fn a_finished_ipn_without_a_settled_amount_or_in_an_unknown_asset_is_held_
         assert!(expiry(&world, user).await.is_some(), "{change}");
     }
     let token = world.owner_token().await;
-    let listed: Value =
-        world.app.send_as(Method::GET, &token, &world.channel_path("/payments"), None).await.json().await.unwrap();
+    let listed: Value = world
+        .app
+        .send_as(Method::GET, &token, &world.channel_path("/payments"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
     let held: Vec<&Value> = listed["payments"]
         .as_array()
         .unwrap()
@@ -213,5 +221,7 @@ async fn a_finished_ipn_without_a_settled_amount_or_in_an_unknown_asset_is_held_
         .filter(|p| p["payout_status"] == "on_hold" && p["owner_share"].is_null())
         .collect();
     assert_eq!(held.len(), 2, "both held payments are visible with their reason: {listed}");
-    assert!(held.iter().all(|p| p["hold_reason"].as_str().is_some_and(|r| r.contains("settlement unusable"))));
+    assert!(
+        held.iter().all(|p| p["hold_reason"].as_str().is_some_and(|r| r.contains("settlement unusable")))
+    );
 }

@@ -144,7 +144,10 @@ pub async fn release(conn: &mut PgConnection, id: Uuid, holder: &str) -> Result<
 
 /// Deletes finished removals (done, cancelled or readmitted) last changed before `before`; the
 /// expiry they were for is long past, so no retry can need them. Returns how many were deleted.
-pub async fn purge_finished_before(conn: &mut PgConnection, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+pub async fn purge_finished_before(
+    conn: &mut PgConnection,
+    before: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
     let done = sqlx::query!(
         "DELETE FROM member_removals
          WHERE state IN ('removed', 'cancelled', 'readmitted') AND updated_at < $1",
