@@ -76,6 +76,23 @@ impl TierLevel {
         TierLevel::ALL.get(index).copied()
     }
 
+    /// The level as stored (`tier_level`, `tiers.level`): 0 gold, 1 silver, 2 bronze.
+    pub fn stored(self) -> i16 {
+        match self {
+            TierLevel::Gold => 0,
+            TierLevel::Silver => 1,
+            TierLevel::Bronze => 2,
+        }
+    }
+
+    /// Reads a stored level; any other number is an error, never a default.
+    pub fn from_stored(raw: i16) -> Result<TierLevel, crate::status::UnknownValue> {
+        usize::try_from(raw)
+            .ok()
+            .and_then(TierLevel::from_index)
+            .ok_or_else(|| crate::status::UnknownValue { what: "tier level", value: raw.to_string() })
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             TierLevel::Gold => "gold",
@@ -175,6 +192,17 @@ mod tests {
         assert_eq!(TierLevel::parse("platinum"), None);
         let medals: Vec<&str> = TierLevel::ALL.iter().map(|l| l.emoji()).collect();
         assert_eq!(medals, ["🥇", "🥈", "🥉"]);
+    }
+
+    #[test]
+    fn every_stored_tier_level_round_trips_and_other_numbers_are_errors() {
+        for level in TierLevel::ALL {
+            assert_eq!(TierLevel::from_stored(level.stored()), Ok(level));
+        }
+        for bad in [-1, 3, 7, i16::MIN, i16::MAX] {
+            let error = TierLevel::from_stored(bad).unwrap_err();
+            assert_eq!(error.to_string(), format!("unknown tier level: \"{bad}\""));
+        }
     }
 
     #[test]

@@ -1,0 +1,176 @@
+//! Typed statuses, kinds and modes of stored rows, each with its exact database text.
+
+use std::fmt;
+
+use crate::payment_gateway::PaymentStatus;
+
+/// A stored text that names no variant of the enum it is read as (a corrupt or unknown row).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what}: {value:?}")]
+pub struct UnknownValue {
+    pub what: &'static str,
+    pub value: String,
+}
+
+/// Defines a status enum, its database text (`as_str`, exhaustive) and the strict `parse` back.
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The text stored in the database and shown in the JSON API.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+
+            /// Reads the stored text; anything else is an error, never a default.
+            pub fn parse(raw: &str) -> Result<$name, UnknownValue> {
+                $(if raw == $text {
+                    return Ok($name::$variant);
+                })+
+                Err(UnknownValue { what: $what, value: raw.to_owned() })
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = UnknownValue;
+
+            fn from_str(raw: &str) -> Result<$name, UnknownValue> {
+                $name::parse(raw)
+            }
+        }
+    };
+}
+
+text_enum! {
+    /// Where an invoice stands (`invoices.status`): the provider's last status, or Paygate's decision.
+    InvoiceStatus, "invoice status" {
+        /// Stored, not yet created at the provider.
+        Created => "created",
+        Waiting => "waiting",
+        Confirming => "confirming",
+        Confirmed => "confirmed",
+        Sending => "sending",
+        PartiallyPaid => "partially_paid",
+        /// Paid in full and accepted.
+        Finished => "finished",
+        /// Paid short of the tolerance: no access.
+        Underpaid => "underpaid",
+        /// Paid, held for the operator.
+        OnHold => "on_hold",
+        Failed => "failed",
+        Refunded => "refunded",
+        Expired => "expired",
+    }
+}
+
+impl InvoiceStatus {
+    /// A final outcome: no later report changes it and it is not reconciled any more.
+    pub fn is_final(self) -> bool {
+        match self {
+            Self::Finished | Self::Underpaid | Self::OnHold | Self::Failed | Self::Refunded | Self::Expired => true,
+            Self::Created
+            | Self::Waiting
+            | Self::Confirming
+            | Self::Confirmed
+            | Self::Sending
+            | Self::PartiallyPaid => false,
+        }
+    }
+}
+
+impl From<PaymentStatus> for InvoiceStatus {
+    fn from(status: PaymentStatus) -> InvoiceStatus {
+        match status {
+            PaymentStatus::Waiting => Self::Waiting,
+            PaymentStatus::Confirming => Self::Confirming,
+            PaymentStatus::Confirmed => Self::Confirmed,
+            PaymentStatus::Sending => Self::Sending,
+            PaymentStatus::PartiallyPaid => Self::PartiallyPaid,
+            PaymentStatus::Finished => Self::Finished,
+            PaymentStatus::Failed => Self::Failed,
+            PaymentStatus::Refunded => Self::Refunded,
+            PaymentStatus::Expired => Self::Expired,
+        }
+    }
+}
+
+text_enum! {
+    /// What an invoice sells (`offer_kind`): a tier's subscription or a donation.
+    OfferKind, "offer kind" {
+        Subscription => "subscription",
+        Donation => "donation",
+    }
+}
+
+text_enum! {
+    /// How a payment was judged (`payments.verdict`).
+    PaymentVerdict, "payment verdict" {
+        Accepted => "accepted",
+        Underpaid => "underpaid",
+        /// The provider reported nothing usable to judge the amount.
+        AmountUnknown => "amount_unknown",
+        /// The notification does not match the invoice it names.
+        Mismatch => "mismatch",
+        /// A further payment of an invoice that was already paid.
+        ExtraDeposit => "extra_deposit",
+    }
+}
+
+text_enum! {
+    /// What happens to a payment's owner share (`payments.payout_status`).
+    PayoutStatus, "payout status" {
+        AwaitingPayout => "awaiting_payout",
+        /// Held for the operator (with a reason).
+        OnHold => "on_hold",
+    }
+}
+
+text_enum! {
+    /// How an invite link admits its subscriber (`invites.mode`).
+    InviteMode, "invite mode" {
+        /// A one-member link.
+        MemberLimit => "member_limit",
+        /// A join-request link approved for the subscriber only.
+        JoinRequest => "join_request",
+    }
+}
+
+text_enum! {
+    /// Where an invite link stands (`invites.status`).
+    InviteStatus, "invite status" {
+        /// Recorded, link not yet created at Telegram.
+        Pending => "pending",
+        Issued => "issued",
+        Used => "used",
+        Revoked => "revoked",
+    }
+}
+
+text_enum! {
+    /// Whether a subscription grants access (`subscriptions.status`).
+    SubscriptionStatus, "subscription status" {
+        Active => "active",
+        Expired => "expired",
+    }
+}
+
+#[cfg(test)]
+#[path = "status_tests.rs"]
+mod tests;
