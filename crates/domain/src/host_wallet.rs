@@ -175,7 +175,8 @@ pub trait HostWallet: Send + Sync {
     /// re-broadcasts the stored bytes. Returns `NeedsFunds` (not an error) when the wallet is short.
     async fn send(&self, id: TransferId) -> Result<TransferStatus, WalletError>;
     /// Follows the transfer: receipts of every candidate, re-broadcast, same-nonce replacement with
-    /// higher fees once the latest candidate waited too long.
+    /// higher fees once the latest candidate waited too long. A transfer waiting for funds reports
+    /// `NeedsFunds` again, or `Prepared` once the wallet can pay (then `send` it).
     async fn status(&self, id: TransferId) -> Result<TransferStatus, WalletError>;
     /// `true` for a real chain, `false` for a simulator.
     fn is_live(&self) -> bool;

@@ -70,3 +70,44 @@ pub(crate) fn rpc(error: TransportError) -> WalletError {
 pub(crate) fn db(error: sqlx::Error) -> WalletError {
     WalletError::Storage(error.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use alloy::{rpc::json_rpc::ErrorPayload, transports::TransportErrorKind};
+
+    use super::*;
+
+    fn answer(code: i64, message: &'static str) -> RpcFailure {
+        classify(RpcError::ErrorResp(ErrorPayload { code, message: message.into(), data: None }))
+    }
+
+    #[test]
+    fn duplicates_of_a_broadcast_are_recognised_in_each_clients_words() {
+        for message in
+            ["already known", "known transaction: 0xab", "transaction already imported", "AlreadyKnown"]
+        {
+            assert!(matches!(answer(-32000, message), RpcFailure::AlreadyKnown), "{message}");
+        }
+    }
+
+    #[test]
+    fn nonce_and_fee_conflicts_are_told_apart() {
+        assert!(matches!(answer(-32000, "nonce too low: next nonce 3, tx nonce 2"), RpcFailure::NonceTooLow));
+        assert!(matches!(answer(-32000, "replacement transaction underpriced"), RpcFailure::Underpriced));
+        assert!(matches!(
+            answer(-32003, "insufficient funds for gas * price + value"),
+            RpcFailure::InsufficientFunds
+        ));
+        assert!(matches!(answer(3, "execution reverted: frozen"), RpcFailure::Reverted(_)));
+    }
+
+    #[test]
+    fn outages_are_retryable_and_refusals_are_not() {
+        let outage: WalletError = answer(-32603, "internal error").into();
+        assert!(outage.is_retryable());
+        let transport: WalletError = classify(TransportErrorKind::custom_str("connection refused")).into();
+        assert!(matches!(transport, WalletError::Unavailable(_)) && transport.is_retryable());
+        let refused: WalletError = answer(-32000, "invalid sender").into();
+        assert!(matches!(refused, WalletError::Rejected(_)) && !refused.is_retryable());
+    }
+}

@@ -42,6 +42,7 @@ impl EthWallet {
     pub async fn broadcast(&self, id: TransferId) -> Result<TransferStatus, WalletError> {
         let mut conn = self.pool.acquire().await.map_err(db)?;
         let row = store::transfer(&mut conn, id.as_uuid()).await.map_err(db)?.ok_or(WalletError::NotFound)?;
+        self.own(&row)?;
         let candidates = store::candidates(&mut conn, row.id).await.map_err(db)?;
         drop(conn);
         if candidates.is_empty() || !matches!(row.status, TransferState::Signed | TransferState::Broadcast) {
@@ -81,13 +82,22 @@ impl EthWallet {
             }
             Err(other) => return Err(other.into()),
         }
-        Self::in_flight(row, candidates)
-    }
-
-    fn in_flight(row: &TransferRow, candidates: &[CandidateRow]) -> Result<TransferStatus, WalletError> {
         let nonce = row.nonce.and_then(|n| u64::try_from(n).ok()).unwrap_or_default();
         let hashes = candidates.iter().map(|c| hash_of(&c.tx_hash)).collect::<Result<Vec<_>, _>>()?;
         Ok(TransferStatus::Broadcast { nonce, hashes })
+    }
+
+    /// `Signed` until a node accepted a candidate, then `Broadcast` with every hash.
+    pub(crate) fn in_flight(
+        row: &TransferRow,
+        candidates: &[CandidateRow],
+    ) -> Result<TransferStatus, WalletError> {
+        let nonce = row.nonce.and_then(|n| u64::try_from(n).ok()).unwrap_or_default();
+        let hashes = candidates.iter().map(|c| hash_of(&c.tx_hash)).collect::<Result<Vec<_>, _>>()?;
+        match (hashes.last(), candidates.iter().any(|c| c.broadcast_at.is_some())) {
+            (Some(hash), false) => Ok(TransferStatus::Signed { nonce, hash: hash.clone() }),
+            _ => Ok(TransferStatus::Broadcast { nonce, hashes }),
+        }
     }
 
     async fn mined_receipt(
@@ -108,6 +118,7 @@ impl EthWallet {
     pub async fn status(&self, id: TransferId) -> Result<TransferStatus, WalletError> {
         let mut conn = self.pool.acquire().await.map_err(db)?;
         let row = store::transfer(&mut conn, id.as_uuid()).await.map_err(db)?.ok_or(WalletError::NotFound)?;
+        self.own(&row)?;
         match row.status {
             TransferState::Confirmed => {
                 let hash = hash_of(row.mined_hash.as_deref().unwrap_or_default())?;
@@ -140,7 +151,12 @@ impl EthWallet {
         drop(conn);
         let nonce = row.nonce.and_then(|n| u64::try_from(n).ok()).unwrap_or_default();
         if self.chain.mined_nonce(self.address).await? > nonce {
-            // Re-read receipts next time (a node may lag); if it persists someone else used the nonce.
+            // Mined between the receipt look-up and now?
+            if let Some((hash, receipt)) = self.mined_receipt(&candidates).await? {
+                let mut conn = self.pool.acquire().await.map_err(db)?;
+                return self.judge(&mut conn, &row, &hash, &receipt).await;
+            }
+            // A lagging node, or someone else used the nonce: retried, the operator told if it persists.
             return Err(WalletError::NonceConflict(format!(
                 "nonce {nonce} is used but no candidate has a receipt"
             )));

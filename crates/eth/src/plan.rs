@@ -41,6 +41,11 @@ const TOKEN_GAS_FALLBACK: u64 = 100_000;
 const ETH_GAS: u64 = 21_000;
 
 impl EthWallet {
+    /// A transfer of another wallet (the key was changed) is never touched by this one.
+    pub(crate) fn own(&self, row: &TransferRow) -> Result<(), WalletError> {
+        if row.wallet_address == self.address_text { Ok(()) } else { Err(WalletError::NotFound) }
+    }
+
     pub(crate) fn cap_wei(&self) -> u128 {
         gwei(self.config.max_fee_gwei)
     }
@@ -152,9 +157,14 @@ impl EthWallet {
         let mut tx = self.pool.begin().await.map_err(db)?;
         let row =
             store::lock_transfer(&mut tx, id.as_uuid()).await.map_err(db)?.ok_or(WalletError::NotFound)?;
+        self.own(&row)?;
         if row.nonce.is_some() {
+            let candidates = store::candidates(&mut tx, row.id).await.map_err(db)?;
             tx.commit().await.map_err(db)?;
-            return self.status(id).await;
+            return match row.status {
+                TransferState::Signed | TransferState::Broadcast => Self::in_flight(&row, &candidates),
+                _ => self.status(id).await,
+            };
         }
         let call = self.call_of(&row)?;
         let pending = i64::try_from(self.chain.pending_nonce(self.address).await?).unwrap_or(i64::MAX);
