@@ -9,7 +9,7 @@ use paygate_domain::{
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::{App, AppError, AppResult, texts};
+use crate::{App, AppError, AppResult, subscribers::dialogue::AfterInvoice, texts};
 
 /// Most invoices one subscriber may have open at once (across channels and tiers).
 pub const MAX_OPEN_INVOICES: usize = 5;
@@ -34,8 +34,20 @@ pub struct PayableInvoice {
 
 /// Records an invoice for `user` and creates it at the provider. Prices always come from the
 /// database, never from the deep link or the button.
-#[tracing::instrument(skip(app))]
 pub async fn create(app: &App, user: i64, channel: ChannelId, choice: Choice) -> AppResult<PayableInvoice> {
+    create_in_dialogue(app, user, channel, choice, AfterInvoice::Keep).await
+}
+
+/// Like [`create`]; `after` changes the subscriber's bot dialogue in the transaction that records the
+/// invoice (or hands an open one out again), so a refused invoice leaves the dialogue as it was.
+#[tracing::instrument(skip(app))]
+pub async fn create_in_dialogue(
+    app: &App,
+    user: i64,
+    channel: ChannelId,
+    choice: Choice,
+    after: AfterInvoice,
+) -> AppResult<PayableInvoice> {
     let mut tx = app.pool.begin().await?;
     let offer = paygate_db::offers::offer(&mut tx, channel.as_uuid()).await?.ok_or(AppError::NotFound)?;
     if !offer.ready {
@@ -65,6 +77,8 @@ pub async fn create(app: &App, user: i64, channel: ChannelId, choice: Choice) ->
     if let Some(open) =
         open_invoice(app, &mut tx, user, offer.channel_id, kind, tier_level, duration_days, price).await?
     {
+        after.write(&mut tx, user, open.id).await?;
+        tx.commit().await?;
         return Ok(open);
     }
     let id = Uuid::now_v7();
@@ -83,6 +97,7 @@ pub async fn create(app: &App, user: i64, channel: ChannelId, choice: Choice) ->
         expires_at,
     };
     paygate_db::invoices::insert(&mut tx, &new).await?;
+    after.write(&mut tx, user, id).await?;
     tx.commit().await?;
 
     let base = app.settings.public_url.as_str().trim_end_matches('/');

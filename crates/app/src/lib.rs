@@ -33,6 +33,7 @@ pub mod readiness_recheck;
 pub mod reconcile;
 mod removal;
 mod state;
+pub mod subscribers;
 mod telegram_errors;
 pub mod telegram_sender;
 pub mod texts;

@@ -1,10 +1,9 @@
 //! The Telegram bot front door: updates come in (long polling or webhook), thin handlers parse them,
-//! call use cases and reply. Conversation state lives per subscriber in PostgreSQL, never in memory.
+//! call use cases and show the replies those return. Conversation state lives per subscriber in
+//! PostgreSQL (`paygate_app::subscribers::dialogue`), never in memory.
 
 mod callbacks;
 mod commands;
-mod donations;
-mod offers;
 mod owner;
 mod polling;
 mod reply;

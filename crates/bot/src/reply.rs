@@ -1,6 +1,11 @@
 //! Replies to the subscriber, through the paced sender.
 
-use paygate_app::{App, AppError, AppResult, notify::Button};
+use paygate_app::{App, AppError, AppResult, notify::Button, subscribers::Reply};
+
+/// Shows what a use case answered.
+pub async fn show(app: &App, chat_id: i64, reply: Reply) -> AppResult<()> {
+    send(app, chat_id, &reply.text, reply.buttons).await
+}
 
 /// Sends `text` with `buttons` to `chat_id` now (replies are answers, not side effects to queue).
 pub async fn send(app: &App, chat_id: i64, text: &str, buttons: Vec<Vec<Button>>) -> AppResult<()> {
