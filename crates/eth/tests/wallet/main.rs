@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod concurrency;
 mod funds;
 mod recovery;
 mod transfers;

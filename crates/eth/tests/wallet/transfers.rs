@@ -89,6 +89,7 @@ async fn no_candidate_ever_exceeds_the_fee_cap() {
 
     let candidates = s.wallet.candidates(id).await.unwrap();
     assert_eq!(candidates.len(), 1);
+    assert_eq!(candidates[0].max_fee_per_gas, 3 * GWEI, "the cap, not the market, set the max fee");
     for candidate in &candidates {
         assert!(candidate.max_fee_per_gas <= 3 * GWEI, "{candidate:?}");
         assert!(candidate.max_priority_fee_per_gas <= candidate.max_fee_per_gas);
