@@ -1,6 +1,8 @@
 //! Private ChangeNOW v2 wire types, the exhaustive status mapping, and lenient field readers.
 
 use paygate_domain::swap::{ExchangeStatus, RateFlow};
+pub(crate) use paygate_provider_http::amounts::parse_decimal;
+use paygate_provider_http::amounts::{decimal, optional_decimal};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, de::Error as _};
 use serde_json::value::RawValue;
@@ -222,27 +224,6 @@ pub(crate) struct WireExchange {
     pub refund: Option<Side>,
 }
 
-fn decimal<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-    optional_decimal(deserializer)?.ok_or_else(|| D::Error::custom("amount is null"))
-}
-
-/// An amount sent as a JSON number or as a string holding one, parsed exactly from its text.
-fn optional_decimal<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Decimal>, D::Error> {
-    let raw = Box::<RawValue>::deserialize(deserializer)?;
-    let text = raw.get();
-    if text == "null" {
-        return Ok(None);
-    }
-    let unquoted: String;
-    let number = if text.starts_with('"') {
-        unquoted = serde_json::from_str(text).map_err(D::Error::custom)?;
-        unquoted.trim()
-    } else {
-        text
-    };
-    parse_decimal(number).map(Some).ok_or_else(|| D::Error::custom(format!("invalid amount {text}")))
-}
-
 /// Text sent as a string or a number (an extra id may be numeric); `null` and blank are `None`.
 fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
     let raw = Box::<RawValue>::deserialize(deserializer)?;
@@ -257,22 +238,6 @@ fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D:
         return Err(D::Error::custom(format!("expected text, found {text}")));
     };
     Ok(value.map(|value| value.trim().to_owned()).filter(|value| !value.is_empty()))
-}
-
-/// Exact decimal from number text (`5`, `0.10000000`, `1e-7`); `None` if it does not fit exactly.
-pub(crate) fn parse_decimal(text: &str) -> Option<Decimal> {
-    let allowed = |c: char| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E');
-    if text.is_empty() || !text.chars().all(allowed) {
-        return None;
-    }
-    let parsed = match text.split_once(['e', 'E']) {
-        Some((mantissa, _)) => {
-            Decimal::from_str_exact(mantissa).ok()?;
-            Decimal::from_scientific(text)
-        }
-        None => Decimal::from_str_exact(text),
-    };
-    parsed.ok()
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Private NOWPayments wire types (invoice request/response, payment/IPN body) and their mapping.
 
 use paygate_domain::payment_gateway::{InvoiceRequest, PaymentStatus, PaymentUpdate};
+use paygate_provider_http::amounts::{decimal, optional_decimal};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, de::Error as _};
 use serde_json::value::RawValue;
@@ -156,68 +157,9 @@ fn optional_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Stri
     }
 }
 
-fn decimal<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-    optional_decimal(deserializer)?.ok_or_else(|| D::Error::custom("amount is null"))
-}
-
-/// An amount sent as a JSON number or as a string holding one, parsed from its text.
-fn optional_decimal<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Decimal>, D::Error> {
-    let raw = Box::<RawValue>::deserialize(deserializer)?;
-    let text = raw.get();
-    if text == "null" {
-        return Ok(None);
-    }
-    let unquoted: String;
-    let number = if text.starts_with('"') {
-        unquoted = serde_json::from_str(text).map_err(D::Error::custom)?;
-        unquoted.trim()
-    } else {
-        text
-    };
-    parse_decimal(number).map(Some).ok_or_else(|| D::Error::custom(format!("invalid amount {text}")))
-}
-
-/// Exact decimal from number text (`5`, `0.10000000`, `1e-7`); `None` if it does not fit exactly.
-pub(crate) fn parse_decimal(text: &str) -> Option<Decimal> {
-    let allowed = |c: char| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E');
-    if text.is_empty() || !text.chars().all(allowed) {
-        return None;
-    }
-    let parsed = match text.split_once(['e', 'E']) {
-        Some((mantissa, _)) => {
-            Decimal::from_str_exact(mantissa).ok()?;
-            Decimal::from_scientific(text)
-        }
-        None => Decimal::from_str_exact(text),
-    };
-    parsed.ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn number_text_parses_to_exact_decimals_keeping_the_scale() {
-        for (text, expected) in [
-            ("5", "5"),
-            ("5.00", "5.00"),
-            ("0.10000000", "0.10000000"),
-            ("1e-7", "0.0000001"),
-            ("1.5E+3", "1500"),
-            ("-2.25", "-2.25"),
-            ("12345678901234567890.123", "12345678901234567890.123"),
-        ] {
-            assert_eq!(parse_decimal(text).map(|d| d.to_string()).as_deref(), Some(expected), "{text}");
-        }
-    }
-
-    #[test]
-    fn text_that_is_not_an_exact_number_is_refused() {
-        for text in ["", "abc", "1_000", "1e", "0x10", "NaN", "1e400", "1.00000000000000000000000000000001"] {
-            assert_eq!(parse_decimal(text), None, "{text}");
-        }
-    }
 
     #[test]
     fn an_unknown_status_does_not_parse() {

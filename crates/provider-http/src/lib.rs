@@ -2,6 +2,7 @@
 //! (which may carry credentials), scrubbing a secret out of any text as a last line of defence, and
 //! bounding the nesting of untrusted JSON before it is parsed.
 
+pub mod amounts;
 mod json_depth;
 
 pub use json_depth::{MAX_JSON_DEPTH, TooDeep, check_depth};
