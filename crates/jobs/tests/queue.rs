@@ -108,7 +108,8 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
-    for _ in 0..200 {
+    for _ in 0..1200 {
+        // up to a minute: a loaded machine is slow, not wrong
         if check().await {
             return;
         }
