@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use paygate_domain::limits::LIFETIME_DAYS;
 use rust_decimal::Decimal;
 
-/// Escapes `&`, `<`, `>` and `"` for HTML (Telegram's HTML parse mode and Paygate's own pages).
+/// Escapes `&`, `<`, `>` and `"` for Telegram's HTML parse mode (HTTP pages escape their own).
 pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }

@@ -14,7 +14,11 @@ use crate::{
     api::{error::ApiError, extract::ApiPath},
 };
 
-pub(crate) use paygate_app::texts::escape;
+/// Escapes `&`, `<`, `>` and `"` for the pages' HTML (text and attribute values). The pages' own
+/// presentation: Telegram texts are escaped in `paygate_app::texts`.
+pub(crate) fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#222}\
     .box{border:1px solid #ddd;border-radius:8px;padding:1.5rem}.sandbox{background:#fff3cd;padding:.5rem 1rem;border-radius:6px}\
@@ -109,4 +113,15 @@ pub async fn checkout_action(
         other => AppError::Unavailable(other.to_string()),
     })?;
     Ok(Redirect::to(&format!("/pay/{id}")))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn page_text_is_escaped_for_html_text_and_attributes() {
+        assert_eq!(
+            super::escape(r#"<a href="x">Tom & Jerry</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&lt;/a&gt;"
+        );
+    }
 }
