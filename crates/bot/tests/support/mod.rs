@@ -158,13 +158,19 @@ impl World {
             .unwrap()
     }
 
-    /// The provider's invoice id of our invoice `order_id` (what its IPNs carry as `invoice_id`).
+    /// The provider's invoice id of our invoice `order_id` (what its IPNs carry as `invoice_id`). Waits
+    /// for it: the provider (and so the fake's list) knows the invoice before our row records its id.
     pub async fn provider_invoice_id(&self, order_id: &str) -> String {
-        sqlx::query_scalar("SELECT provider_invoice_id FROM invoices WHERE id = $1::uuid")
+        until("the provider's invoice id recorded", || async {
+            sqlx::query_scalar::<_, Option<String>>(
+                "SELECT provider_invoice_id FROM invoices WHERE id = $1::uuid",
+            )
             .bind(order_id)
             .fetch_one(&self.app.pool)
             .await
             .unwrap()
+        })
+        .await
     }
 
     /// Posts `body` signed as NOWPayments would sign it.
