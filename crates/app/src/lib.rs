@@ -22,6 +22,7 @@ pub mod mail;
 pub mod notify;
 pub mod offer_posts;
 pub mod offer_requests;
+pub mod owner_commands;
 pub mod owner_link;
 pub mod owner_notify;
 pub mod pacer;

@@ -4,7 +4,6 @@
 
 mod callbacks;
 mod commands;
-mod owner;
 mod polling;
 mod reply;
 
