@@ -2,7 +2,10 @@
 //! amounts, fee, owner share and payout status (paged, owner-only).
 
 use chrono::{DateTime, Utc};
-use paygate_domain::ids::ChannelId;
+use paygate_domain::{
+    ids::ChannelId,
+    status::{OfferKind, PaymentVerdict, PayoutStatus, SubscriptionStatus},
+};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -28,7 +31,8 @@ pub struct SubscriptionView {
     /// Public username, when the subscriber has one.
     pub username: Option<String>,
     /// `active` or `expired`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: SubscriptionStatus,
     /// `gold`, `silver` or `bronze`.
     pub tier: String,
     pub expires_at: DateTime<Utc>,
@@ -50,9 +54,11 @@ pub struct PaymentView {
     pub invoice_id: uuid::Uuid,
     pub telegram_user_id: i64,
     /// `subscription` or `donation`.
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: OfferKind,
     /// `accepted`, `underpaid`, or held for the operator: `amount_unknown`, `mismatch`, `extra_deposit`.
-    pub verdict: String,
+    #[schema(value_type = String)]
+    pub verdict: PaymentVerdict,
     #[schema(value_type = String, example = "5.00")]
     pub price_usd: Decimal,
     #[schema(value_type = Option<String>)]
@@ -67,7 +73,8 @@ pub struct PaymentView {
     #[schema(value_type = Option<String>)]
     pub owner_share: Option<Decimal>,
     /// `awaiting_payout` (the payout engine picks it up) or `on_hold` (the operator decides).
-    pub payout_status: String,
+    #[schema(value_type = String)]
+    pub payout_status: PayoutStatus,
     /// Why the payment is on hold, when it is.
     pub hold_reason: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -80,21 +87,12 @@ pub struct PaymentPage {
     pub offset: i64,
 }
 
-fn tier_name(level: i16) -> String {
-    match level {
-        0 => "gold",
-        1 => "silver",
-        _ => "bronze",
-    }
-    .to_owned()
-}
-
 /// The channel's subscribers, newest expiry first.
 pub async fn subscriptions(
     app: &App,
     caller: &Caller,
     id: ChannelId,
-    status: Option<&str>,
+    status: Option<SubscriptionStatus>,
     page: Page,
 ) -> AppResult<SubscriptionPage> {
     crate::channels::load_readable(app, caller, id).await?;
@@ -110,7 +108,7 @@ pub async fn subscriptions(
             telegram_user_id: row.telegram_user_id,
             username,
             status: row.status,
-            tier: tier_name(row.tier_level),
+            tier: row.tier_level.as_str().to_owned(),
             expires_at: row.expires_at,
             removal_error: row.removal_error,
             created_at: row.created_at,

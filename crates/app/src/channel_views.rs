@@ -215,7 +215,7 @@ pub(crate) fn tier_rows(draft: &ChannelDraft) -> Vec<TierRow> {
         .tiers()
         .iter()
         .map(|(level, tier)| TierRow {
-            level: i16::try_from(level.index()).unwrap_or(i16::MAX),
+            level,
             price_usd: tier.price.get(),
             duration_days: i32::try_from(tier.duration.get()).unwrap_or(i32::MAX),
         })

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use paygate_domain::status::SubscriptionStatus;
 use paygate_jobs::{EnqueueOptions, Handler, Job, JobContext, JobError};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -97,7 +98,7 @@ impl Handler for ReminderHandler {
         let Some(sub) = paygate_db::subscriptions::get(&mut tx, job.subscription_id).await? else {
             return Ok(());
         };
-        if sub.status != "active" || sub.expires_at != job.expires_at {
+        if sub.status != SubscriptionStatus::Active || sub.expires_at != job.expires_at {
             return Ok(()); // renewed or gone: this reminder is moot
         }
         let title = paygate_db::offers::offer(&mut tx, sub.channel_id)

@@ -2,8 +2,8 @@
 //! the channel is removed (ban, then unban, paced and effectively once, see `removal`).
 
 use async_trait::async_trait;
-use chrono::Utc;
 use paygate_db::member_removals::RemovalRow;
+use paygate_domain::status::InviteStatus;
 use paygate_jobs::{Handler, Job, JobContext, JobError};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
@@ -33,8 +33,8 @@ pub async fn on_member_joined(
     if !paygate_db::invites::record_join(&mut tx, invite.id, user_id, chat_id, paying).await? {
         return Ok(()); // the same update again
     }
-    if paying && user_id == invite.telegram_user_id && invite.status == "issued" {
-        paygate_db::invites::set_status(&mut tx, invite.id, "used").await?;
+    if paying && user_id == invite.telegram_user_id && invite.status == InviteStatus::Issued {
+        paygate_db::invites::set_status(&mut tx, invite.id, InviteStatus::Used).await?;
     }
     if !paying {
         if let Some(removal_id) =
@@ -52,7 +52,7 @@ pub async fn on_member_joined(
 /// do not cross).
 async fn paying_member(conn: &mut PgConnection, channel_id: Uuid, user: i64) -> Result<bool, sqlx::Error> {
     let subscription = paygate_db::subscriptions::lock(conn, channel_id, user).await?;
-    Ok(subscription.is_some_and(|s| s.status == "active" && s.expires_at > Utc::now()))
+    Ok(subscription.is_some_and(|s| s.is_live()))
 }
 
 /// Whether the person an intruder removal is about has become a paying member meanwhile.

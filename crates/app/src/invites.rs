@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::Utc;
-use paygate_domain::channel::TierLevel;
+use paygate_domain::status::{InviteMode, InviteStatus};
 use paygate_jobs::{Handler, Job, JobContext, JobError};
 use paygate_telegram::InviteLinkRequest;
 use serde::{Deserialize, Serialize};
@@ -18,8 +18,8 @@ use crate::{
 };
 
 /// Link mode for new invites.
-pub fn invite_mode(app: &App) -> &'static str {
-    if app.settings.invite_join_requests { "join_request" } else { "member_limit" }
+pub fn invite_mode(app: &App) -> InviteMode {
+    if app.settings.invite_join_requests { InviteMode::JoinRequest } else { InviteMode::MemberLimit }
 }
 
 /// Creates the link of a pending invite and queues the message carrying it.
@@ -45,14 +45,14 @@ impl Handler for IssueInviteHandler {
         let invite = paygate_db::invites::lock(&mut tx, job.invite_id)
             .await?
             .ok_or_else(|| JobError::fatal(format!("invite {} does not exist", job.invite_id)))?;
-        if invite.status != "pending" {
+        if invite.status != InviteStatus::Pending {
             return Ok(()); // issued before a crash: its message was queued in the same transaction
         }
         let subscription = paygate_db::subscriptions::get(&mut tx, invite.subscription_id)
             .await?
             .ok_or_else(|| JobError::fatal("subscription vanished"))?;
-        if subscription.status != "active" || subscription.expires_at <= Utc::now() {
-            paygate_db::invites::set_status(&mut tx, invite.id, "revoked").await?;
+        if !subscription.is_live() {
+            paygate_db::invites::set_status(&mut tx, invite.id, InviteStatus::Revoked).await?;
             tx.commit().await?;
             return Ok(());
         }
@@ -60,7 +60,7 @@ impl Handler for IssueInviteHandler {
         let title = offer.map(|o| o.closed_title).unwrap_or_default();
         let ttl = app.settings.invite_ttl;
         let expires_at = Utc::now() + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::hours(1));
-        let join_request = invite.mode == "join_request";
+        let join_request = invite.mode == InviteMode::JoinRequest;
         let request = InviteLinkRequest {
             name: format!("paygate {}", &invite.id.simple().to_string()[..12]),
             expire_date: Some(expires_at.timestamp()),
@@ -73,8 +73,7 @@ impl Handler for IssueInviteHandler {
             .await
             .map_err(job_error)?;
         paygate_db::invites::set_issued(&mut tx, invite.id, &link, expires_at).await?;
-        let emoji = TierLevel::from_index(usize::try_from(subscription.tier_level).unwrap_or(0))
-            .map_or("🎟", |t| t.emoji());
+        let emoji = subscription.tier_level.emoji();
         let text = texts::invite(&title, emoji, subscription.expires_at, ttl.as_secs() / 60, join_request);
         let button = Button::url(&format!("Join {}", title.chars().take(40).collect::<String>()), &link);
         notify::enqueue(&mut tx, invite.telegram_user_id, &text, vec![vec![button]])
@@ -130,7 +129,7 @@ pub async fn reissue(app: &App, telegram_user_id: i64, subscription_id: Uuid) ->
         .await?
         .filter(|s| s.telegram_user_id == telegram_user_id)
         .ok_or(AppError::NotFound)?;
-    if subscription.status != "active" || subscription.expires_at <= Utc::now() {
+    if !subscription.is_live() {
         return Err(AppError::conflict("subscription_inactive", "this subscription is not active"));
     }
     check_reissue_limits(&mut tx, subscription.id).await?;
@@ -180,7 +179,7 @@ pub(crate) async fn replace_open_invites(
     requested: bool,
 ) -> AppResult<Uuid> {
     for open in paygate_db::invites::open_for_subscription(tx, subscription.id).await? {
-        paygate_db::invites::set_status(tx, open.id, "revoked").await?;
+        paygate_db::invites::set_status(tx, open.id, InviteStatus::Revoked).await?;
         if let Some(link) = open.invite_link {
             paygate_jobs::enqueue(tx, &RevokeInvite { chat_id: open.chat_id, invite_link: link }).await?;
         }
@@ -220,7 +219,7 @@ pub async fn decide_join_request(
         None => None,
     };
     let approve = matches!((&invite, &subscription), (Some(i), Some(s))
-        if i.telegram_user_id == user_id && i.status == "issued" && s.status == "active" && s.expires_at > Utc::now());
+        if i.telegram_user_id == user_id && i.status == InviteStatus::Issued && s.is_live());
     let result = if approve {
         sender.act(|| sender.api().approve_chat_join_request(chat_id, user_id)).await
     } else {
@@ -228,7 +227,7 @@ pub async fn decide_join_request(
     };
     result.map_err(|e| AppError::Unavailable(e.to_string()))?;
     if let (true, Some(invite)) = (approve, &invite) {
-        paygate_db::invites::set_status(&mut tx, invite.id, "used").await?;
+        paygate_db::invites::set_status(&mut tx, invite.id, InviteStatus::Used).await?;
     }
     tx.commit().await?;
     tracing::info!(kind = "user", chat_id, user_id, approve, "join request answered");

@@ -5,6 +5,7 @@ use paygate_domain::{
     channel::{DonationAmount, TierLevel},
     ids::ChannelId,
     payment_gateway::InvoiceRequest,
+    status::{InvoiceStatus, OfferKind},
 };
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -59,19 +60,16 @@ pub async fn create_in_dialogue(
     let (kind, tier_level, duration_days, price, description) = match choice {
         Choice::Tier(level) => {
             let tiers = paygate_db::offers::tiers(&mut tx, offer.channel_id).await?;
-            let tier = tiers
-                .into_iter()
-                .find(|t| usize::try_from(t.level).ok() == Some(level.index()))
-                .ok_or(AppError::NotFound)?;
+            let tier = tiers.into_iter().find(|t| t.level == level).ok_or(AppError::NotFound)?;
             let description =
                 format!("{} — {}", offer.closed_title, texts::duration(i64::from(tier.duration_days)));
-            ("subscription", Some(tier.level), Some(tier.duration_days), tier.price_usd, description)
+            (OfferKind::Subscription, Some(level), Some(tier.duration_days), tier.price_usd, description)
         }
         Choice::Donation(amount) => {
             if !offer.donations_enabled {
                 return Err(AppError::conflict("donations_disabled", "this channel does not take donations"));
             }
-            ("donation", None, None, amount.get(), format!("Donation to {}", offer.closed_title))
+            (OfferKind::Donation, None, None, amount.get(), format!("Donation to {}", offer.closed_title))
         }
     };
     if let Some(open) =
@@ -114,7 +112,7 @@ pub async fn create_in_dialogue(
         Err(error) => {
             tracing::warn!(kind = "external", invoice_id = %id, %error, "invoice creation failed at the provider");
             let mut conn = app.pool.acquire().await?;
-            paygate_db::invoices::finalize(&mut conn, id, "failed").await?;
+            paygate_db::invoices::finalize(&mut conn, id, InvoiceStatus::Failed).await?;
             return Err(AppError::Unavailable(
                 "the payment provider is not reachable right now; please try again in a minute".into(),
             ));
@@ -143,8 +141,8 @@ async fn open_invoice(
     tx: &mut sqlx::PgConnection,
     user: i64,
     channel_id: Uuid,
-    kind: &str,
-    tier_level: Option<i16>,
+    kind: OfferKind,
+    tier_level: Option<TierLevel>,
     duration_days: Option<i32>,
     price: Decimal,
 ) -> AppResult<Option<PayableInvoice>> {
@@ -154,7 +152,7 @@ async fn open_invoice(
     let min_remaining =
         chrono::Duration::from_std(REUSE_MIN_REMAINING).unwrap_or(chrono::Duration::hours(1)).min(ttl / 2);
     let same = open.iter().find(|i| {
-        (i.channel_id, i.kind.as_str(), i.tier_level, i.duration_days, i.price_usd)
+        (i.channel_id, i.kind, i.tier_level, i.duration_days, i.price_usd)
             == (channel_id, kind, tier_level, duration_days, price)
     });
     if let Some(existing) = same {
@@ -186,7 +184,7 @@ async fn open_invoice(
 }
 
 /// Public status of an invoice (for the "payment processing" page): only its status.
-pub async fn status(app: &App, id: Uuid) -> AppResult<String> {
+pub async fn status(app: &App, id: Uuid) -> AppResult<InvoiceStatus> {
     let mut conn = app.pool.acquire().await?;
     let invoice = paygate_db::invoices::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
     Ok(invoice.status)

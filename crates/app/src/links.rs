@@ -2,10 +2,7 @@
 
 use std::time::Duration;
 
-use paygate_domain::{
-    channel::{TierLevel, offer::OfferRef},
-    ids::ChannelId,
-};
+use paygate_domain::{channel::offer::OfferRef, ids::ChannelId};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
@@ -87,16 +84,16 @@ pub async fn links(app: &App, caller: &Caller, id: ChannelId) -> AppResult<Chann
     let tiers = stored
         .tiers
         .iter()
-        .filter_map(|tier| {
-            let level = TierLevel::from_index(usize::try_from(tier.level).ok()?)?;
+        .map(|tier| {
+            let level = tier.level;
             let (payload, url) = link(bot.as_deref(), OfferRef::tier(id, level));
-            Some(TierLink {
+            TierLink {
                 tier: level.as_str().to_owned(),
                 price_usd: tier.price_usd,
                 duration_days: tier.duration_days,
                 payload,
                 url,
-            })
+            }
         })
         .collect();
     let donation = stored.row.donations_enabled.then(|| {

@@ -69,7 +69,7 @@ pub fn offer_message(content: &OfferContent, tiers: &[TierRow], bot: &str) -> Of
     let mut lines = Vec::new();
     let mut buttons = Vec::new();
     for tier in tiers {
-        let Some(level) = usize::try_from(tier.level).ok().and_then(TierLevel::from_index) else { continue };
+        let level = tier.level;
         let label = tier_label(level, tier);
         buttons.push(vec![Button::url(&label, &deep_link(bot, OfferRef::tier(channel, level)))]);
         lines.push(label);
@@ -166,8 +166,8 @@ mod tests {
 
     use super::*;
 
-    fn tier(level: i16, cents: i64, days: i32) -> TierRow {
-        TierRow { level, price_usd: Decimal::new(cents, 2), duration_days: days }
+    fn tier(level: usize, cents: i64, days: i32) -> TierRow {
+        TierRow { level: TierLevel::ALL[level], price_usd: Decimal::new(cents, 2), duration_days: days }
     }
 
     fn content(donations: bool) -> OfferContent {

@@ -5,6 +5,7 @@ use paygate_domain::{
     channel::TierLevel,
     payment_gateway::{PaymentStatus, PaymentUpdate, UnreadableReport},
     payment_rules::settle,
+    status::{InvoiceStatus, OfferKind, PayoutStatus},
 };
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -85,7 +86,7 @@ pub async fn apply_update(app: &App, update: &PaymentUpdate, source: Source) -> 
         paygate_db::invoices::set_status(
             &mut tx,
             invoice.id,
-            status,
+            InvoiceStatus::from(update.status),
             &update.provider_payment_id,
             next_check,
         )
@@ -138,7 +139,8 @@ async fn record_finished(
     }
     let split = settlement.as_ref().ok();
     let settled_currency = split.map(|s| s.owner_share.asset().code());
-    let payout_status = if hold_reason.is_some() { "on_hold" } else { "awaiting_payout" };
+    let payout_status =
+        if hold_reason.is_some() { PayoutStatus::OnHold } else { PayoutStatus::AwaitingPayout };
     let payment_id = Uuid::now_v7();
     let new = paygate_db::payments::NewPayment {
         id: payment_id,
@@ -146,8 +148,8 @@ async fn record_finished(
         provider_payment_id: &update.provider_payment_id,
         channel_id: invoice.channel_id,
         telegram_user_id: invoice.telegram_user_id,
-        kind: &invoice.kind,
-        verdict: verdict.as_str(),
+        kind: invoice.kind,
+        verdict: verdict.stored(),
         price_usd: invoice.price_usd,
         paid_usd: verdict.paid_usd(),
         outcome_amount: split.map(|s| s.fee.value() + s.owner_share.value()),
@@ -171,7 +173,7 @@ async fn record_finished(
     match &verdict {
         Verdict::Accepted { .. } => {}
         Verdict::Underpaid { paid_usd, shortfall_usd } => {
-            paygate_db::invoices::finalize(tx, invoice.id, "underpaid").await?;
+            paygate_db::invoices::finalize(tx, invoice.id, InvoiceStatus::Underpaid).await?;
             let text = texts::underpaid(invoice.price_usd, *paid_usd, *shortfall_usd);
             notify::enqueue(tx, user, &text, vec![]).await?;
             return Ok(Outcome::Underpaid);
@@ -180,7 +182,7 @@ async fn record_finished(
             tracing::error!(kind = "money", invoice_id = %invoice.id, %payment_id, %reason, "payment on hold for the operator");
             match kind {
                 HoldKind::AmountUnknown => {
-                    paygate_db::invoices::finalize(tx, invoice.id, "on_hold").await?;
+                    paygate_db::invoices::finalize(tx, invoice.id, InvoiceStatus::OnHold).await?;
                     notify::enqueue(tx, user, &texts::payment_on_hold(), vec![]).await?;
                 }
                 HoldKind::ExtraDeposit => {
@@ -192,15 +194,17 @@ async fn record_finished(
             return Ok(Outcome::Held);
         }
     }
-    paygate_db::invoices::finalize(tx, invoice.id, "finished").await?;
-    let offer = if invoice.kind == "subscription" {
-        grant_access(app, tx, invoice, payment_id).await?;
-        let tier = invoice.tier_level.and_then(|l| TierLevel::from_index(usize::try_from(l).ok()?));
-        let days = i64::from(invoice.duration_days.unwrap_or(0));
-        format!("{} {}", tier.map_or("🎟", |t| t.emoji()), texts::duration(days))
-    } else {
-        notify::enqueue(tx, user, &texts::donation_thanks(invoice.price_usd), vec![]).await?;
-        "donation".to_owned()
+    paygate_db::invoices::finalize(tx, invoice.id, InvoiceStatus::Finished).await?;
+    let offer = match invoice.kind {
+        OfferKind::Subscription => {
+            let (tier, days) = subscription_terms(invoice)?;
+            grant_access(app, tx, invoice, tier, days, payment_id).await?;
+            format!("{} {}", tier.emoji(), texts::duration(i64::from(days)))
+        }
+        OfferKind::Donation => {
+            notify::enqueue(tx, user, &texts::donation_thanks(invoice.price_usd), vec![]).await?;
+            OfferKind::Donation.as_str().to_owned()
+        }
     };
     let username = paygate_db::subscribers::username(tx, user).await?;
     let event = OwnerEvent::PaymentReceived { offer, amount_usd: invoice.price_usd, username };
@@ -208,11 +212,22 @@ async fn record_finished(
     Ok(Outcome::Accepted)
 }
 
+/// The tier and days a subscription invoice sells; a subscription invoice without them is an
+/// error (the database forbids it), never a gold tier or zero days.
+fn subscription_terms(invoice: &paygate_db::invoices::InvoiceRow) -> AppResult<(TierLevel, i32)> {
+    match (invoice.tier_level, invoice.duration_days) {
+        (Some(tier), Some(days)) => Ok((tier, days)),
+        _ => Err(anyhow::anyhow!("subscription invoice {} has no tier level or duration", invoice.id).into()),
+    }
+}
+
 /// Creates or extends the subscription from its current expiry and records the invite to issue.
 async fn grant_access(
     app: &App,
     tx: &mut PgConnection,
     invoice: &paygate_db::invoices::InvoiceRow,
+    tier: TierLevel,
+    days: i32,
     payment_id: Uuid,
 ) -> AppResult<()> {
     let Some(offer) = paygate_db::offers::offer(tx, invoice.channel_id).await? else {
@@ -221,14 +236,9 @@ async fn grant_access(
         return Ok(());
     };
     // One statement extends from the current expiry (or now): concurrent purchases all count.
-    let (subscription, expires_at) = paygate_db::subscriptions::extend(
-        tx,
-        invoice.channel_id,
-        invoice.telegram_user_id,
-        invoice.tier_level.unwrap_or(0),
-        invoice.duration_days.unwrap_or(0),
-    )
-    .await?;
+    let (subscription, expires_at) =
+        paygate_db::subscriptions::extend(tx, invoice.channel_id, invoice.telegram_user_id, tier, days)
+            .await?;
     let invite_id = Uuid::now_v7();
     let invite = paygate_db::invites::NewInvite {
         id: invite_id,

@@ -4,6 +4,7 @@ use paygate_domain::{
     payment_gateway::PaymentUpdate,
     payment_identity::{InvoiceIdentity, check_identity},
     payment_rules::{AmountVerdict, check_amount},
+    status::PaymentVerdict,
 };
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
@@ -22,12 +23,17 @@ pub enum HoldKind {
 }
 
 impl HoldKind {
-    pub fn as_str(self) -> &'static str {
+    /// The verdict stored for a payment held for this reason.
+    pub fn stored(self) -> PaymentVerdict {
         match self {
-            Self::AmountUnknown => "amount_unknown",
-            Self::Mismatch => "mismatch",
-            Self::ExtraDeposit => "extra_deposit",
+            Self::AmountUnknown => PaymentVerdict::AmountUnknown,
+            Self::Mismatch => PaymentVerdict::Mismatch,
+            Self::ExtraDeposit => PaymentVerdict::ExtraDeposit,
         }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.stored().as_str()
     }
 }
 
@@ -43,12 +49,17 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    pub fn as_str(&self) -> &'static str {
+    /// The verdict as stored (`payments.verdict`).
+    pub fn stored(&self) -> PaymentVerdict {
         match self {
-            Self::Accepted { .. } => "accepted",
-            Self::Underpaid { .. } => "underpaid",
-            Self::Held { kind, .. } => kind.as_str(),
+            Self::Accepted { .. } => PaymentVerdict::Accepted,
+            Self::Underpaid { .. } => PaymentVerdict::Underpaid,
+            Self::Held { kind, .. } => kind.stored(),
         }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        self.stored().as_str()
     }
 
     /// The USD value of what arrived, when it could be judged.

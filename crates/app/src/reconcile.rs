@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use paygate_domain::status::InvoiceStatus;
 use paygate_jobs::{EnqueueOptions, Handler, Job, JobContext, JobError};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -83,7 +84,15 @@ impl Handler for CheckInvoiceHandler {
         let Some(invoice) = paygate_db::invoices::get(&mut conn, job.invoice_id).await? else {
             return Ok(());
         };
-        if ["finished", "underpaid", "failed", "refunded", "expired"].contains(&invoice.status.as_str()) {
+        // `on_hold` is left out as before: its payment is looked up again and found a duplicate.
+        if matches!(
+            invoice.status,
+            InvoiceStatus::Finished
+                | InvoiceStatus::Underpaid
+                | InvoiceStatus::Failed
+                | InvoiceStatus::Refunded
+                | InvoiceStatus::Expired
+        ) {
             paygate_db::invoices::schedule_check(&mut conn, invoice.id, None).await?;
             return Ok(());
         }

@@ -10,7 +10,10 @@
 use std::time::Duration;
 
 use paygate_db::member_removals::{RemovalRow, RemovalState};
-use paygate_domain::messenger::{MemberStatus, MessengerError};
+use paygate_domain::{
+    messenger::{MemberStatus, MessengerError},
+    status::SubscriptionStatus,
+};
 use paygate_jobs::{JobContext, JobError};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -112,7 +115,7 @@ async fn still_due(conn: &mut PgConnection, row: &RemovalRow) -> Result<bool, sq
             let Some(subscription_id) = row.subscription_id else { return Ok(false) };
             let sub = paygate_db::subscriptions::lock_by_id(conn, subscription_id).await?;
             Ok(sub.is_some_and(|s| {
-                s.status == "active"
+                s.status == SubscriptionStatus::Active
                     && Some(s.expires_at) == row.for_expiry
                     && s.expires_at <= chrono::Utc::now()
             }))

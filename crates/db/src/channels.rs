@@ -1,9 +1,12 @@
 //! Channels with their tiers and the platform-wide registry of Telegram chat ids (`channel_chats`).
 
 use chrono::{DateTime, Utc};
+use paygate_domain::channel::TierLevel;
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
+
+use crate::typed::decoded;
 
 /// Unique indexes whose violation means "this Telegram chat id is held by another proven live channel"
 /// (chat ids are unique among channels whose owner proved control; see `channel_control`).
@@ -42,7 +45,7 @@ pub struct ChannelFields<'a> {
 /// One tier: level 0 gold, 1 silver, 2 bronze.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TierRow {
-    pub level: i16,
+    pub level: TierLevel,
     pub price_usd: Decimal,
     pub duration_days: i32,
 }
@@ -186,7 +189,7 @@ pub async fn update(
 }
 
 async fn insert_tiers(conn: &mut PgConnection, id: Uuid, tiers: &[TierRow]) -> Result<(), sqlx::Error> {
-    let levels: Vec<i16> = tiers.iter().map(|t| t.level).collect();
+    let levels: Vec<i16> = tiers.iter().map(|t| t.level.stored()).collect();
     let prices: Vec<Decimal> = tiers.iter().map(|t| t.price_usd).collect();
     let durations: Vec<i32> = tiers.iter().map(|t| t.duration_days).collect();
     sqlx::query!(
@@ -315,15 +318,18 @@ async fn with_tiers(
     )
     .fetch_all(conn)
     .await?;
-    Ok(heads
+    heads
         .into_iter()
         .map(|row| {
             let tiers = tiers
                 .iter()
                 .filter(|t| t.channel_id == row.id)
-                .map(|t| TierRow { level: t.level, price_usd: t.price_usd, duration_days: t.duration_days })
-                .collect();
-            StoredChannel { row, tiers }
+                .map(|t| {
+                    let level = decoded(TierLevel::from_stored(t.level))?;
+                    Ok(TierRow { level, price_usd: t.price_usd, duration_days: t.duration_days })
+                })
+                .collect::<Result<_, sqlx::Error>>()?;
+            Ok(StoredChannel { row, tiers })
         })
-        .collect())
+        .collect()
 }

@@ -1,8 +1,11 @@
 //! Invite links: at most one per payment, recorded before Telegram is asked, revocable on request.
 
 use chrono::{DateTime, Utc};
+use paygate_domain::status::{InviteMode, InviteStatus};
 use sqlx::PgConnection;
 use uuid::Uuid;
+
+use crate::typed::{all, decoded};
 
 #[derive(Debug, Clone)]
 pub struct InviteRow {
@@ -11,23 +14,54 @@ pub struct InviteRow {
     pub payment_id: Option<Uuid>,
     pub chat_id: i64,
     pub telegram_user_id: i64,
-    pub mode: String,
-    pub status: String,
+    pub mode: InviteMode,
+    pub status: InviteStatus,
     pub invite_link: Option<String>,
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+/// An invite row as stored, before its mode and status are parsed.
+struct RawInvite {
+    id: Uuid,
+    subscription_id: Uuid,
+    payment_id: Option<Uuid>,
+    chat_id: i64,
+    telegram_user_id: i64,
+    mode: String,
+    status: String,
+    invite_link: Option<String>,
+    expires_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<RawInvite> for InviteRow {
+    type Error = sqlx::Error;
+
+    fn try_from(raw: RawInvite) -> Result<InviteRow, sqlx::Error> {
+        Ok(InviteRow {
+            id: raw.id,
+            subscription_id: raw.subscription_id,
+            payment_id: raw.payment_id,
+            chat_id: raw.chat_id,
+            telegram_user_id: raw.telegram_user_id,
+            mode: decoded(InviteMode::parse(&raw.mode))?,
+            status: decoded(InviteStatus::parse(&raw.status))?,
+            invite_link: raw.invite_link,
+            expires_at: raw.expires_at,
+        })
+    }
+}
+
 #[derive(Debug)]
-pub struct NewInvite<'a> {
+pub struct NewInvite {
     pub id: Uuid,
     pub subscription_id: Uuid,
     pub payment_id: Option<Uuid>,
     pub chat_id: i64,
     pub telegram_user_id: i64,
-    pub mode: &'a str,
+    pub mode: InviteMode,
 }
 
-pub async fn insert(conn: &mut PgConnection, new: &NewInvite<'_>) -> Result<(), sqlx::Error> {
+pub async fn insert(conn: &mut PgConnection, new: &NewInvite) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO invites (id, subscription_id, payment_id, chat_id, telegram_user_id, mode, status)
          VALUES ($1, $2, $3, $4, $5, $6, 'pending')",
@@ -36,7 +70,7 @@ pub async fn insert(conn: &mut PgConnection, new: &NewInvite<'_>) -> Result<(), 
         new.payment_id,
         new.chat_id,
         new.telegram_user_id,
-        new.mode
+        new.mode.as_str()
     )
     .execute(conn)
     .await
@@ -45,13 +79,15 @@ pub async fn insert(conn: &mut PgConnection, new: &NewInvite<'_>) -> Result<(), 
 
 pub async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<Option<InviteRow>, sqlx::Error> {
     sqlx::query_as!(
-        InviteRow,
+        RawInvite,
         "SELECT id, subscription_id, payment_id, chat_id, telegram_user_id, mode, status, invite_link, expires_at
          FROM invites WHERE id = $1 FOR UPDATE",
         id
     )
     .fetch_optional(conn)
-    .await
+    .await?
+    .map(InviteRow::try_from)
+    .transpose()
 }
 
 pub async fn by_link(
@@ -60,14 +96,16 @@ pub async fn by_link(
     link: &str,
 ) -> Result<Option<InviteRow>, sqlx::Error> {
     sqlx::query_as!(
-        InviteRow,
+        RawInvite,
         "SELECT id, subscription_id, payment_id, chat_id, telegram_user_id, mode, status, invite_link, expires_at
          FROM invites WHERE chat_id = $1 AND invite_link = $2",
         chat_id,
         link
     )
     .fetch_optional(conn)
-    .await
+    .await?
+    .map(InviteRow::try_from)
+    .transpose()
 }
 
 /// Issued links of a subscription that are still usable (for revocation on re-issue).
@@ -76,13 +114,14 @@ pub async fn open_for_subscription(
     subscription_id: Uuid,
 ) -> Result<Vec<InviteRow>, sqlx::Error> {
     sqlx::query_as!(
-        InviteRow,
+        RawInvite,
         "SELECT id, subscription_id, payment_id, chat_id, telegram_user_id, mode, status, invite_link, expires_at
          FROM invites WHERE subscription_id = $1 AND status IN ('pending', 'issued') ORDER BY created_at",
         subscription_id
     )
     .fetch_all(conn)
     .await
+    .and_then(|rows| all(rows, InviteRow::try_from))
 }
 
 pub async fn set_issued(
@@ -102,8 +141,8 @@ pub async fn set_issued(
     .map(|_| ())
 }
 
-pub async fn set_status(conn: &mut PgConnection, id: Uuid, status: &str) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE invites SET status = $2, updated_at = now() WHERE id = $1", id, status)
+pub async fn set_status(conn: &mut PgConnection, id: Uuid, status: InviteStatus) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE invites SET status = $2, updated_at = now() WHERE id = $1", id, status.as_str())
         .execute(conn)
         .await
         .map(|_| ())
@@ -137,14 +176,16 @@ pub async fn lock_by_link(
     link: &str,
 ) -> Result<Option<InviteRow>, sqlx::Error> {
     sqlx::query_as!(
-        InviteRow,
+        RawInvite,
         "SELECT id, subscription_id, payment_id, chat_id, telegram_user_id, mode, status, invite_link, expires_at
          FROM invites WHERE chat_id = $1 AND invite_link = $2 FOR UPDATE",
         chat_id,
         link
     )
     .fetch_optional(conn)
-    .await
+    .await?
+    .map(InviteRow::try_from)
+    .transpose()
 }
 
 /// Records that `user` joined `chat_id` with `invite_id`; false when it was already recorded.

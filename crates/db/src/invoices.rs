@@ -1,27 +1,76 @@
 //! Invoices: what a subscriber was asked to pay, and their provider status.
 
 use chrono::{DateTime, Utc};
+use paygate_domain::{
+    channel::TierLevel,
+    status::{InvoiceStatus, OfferKind},
+};
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
+
+use crate::typed::decoded;
 
 #[derive(Debug, Clone)]
 pub struct InvoiceRow {
     pub id: Uuid,
     pub channel_id: Uuid,
     pub telegram_user_id: i64,
-    pub kind: String,
-    pub tier_level: Option<i16>,
+    pub kind: OfferKind,
+    pub tier_level: Option<TierLevel>,
     pub duration_days: Option<i32>,
     pub price_usd: Decimal,
     pub provider: String,
     pub provider_invoice_id: Option<String>,
     pub invoice_url: Option<String>,
     pub provider_payment_id: Option<String>,
-    pub status: String,
+    pub status: InvoiceStatus,
     pub check_attempts: i32,
     pub expires_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
+}
+
+/// An invoice row as stored, before its kind, tier level and status are parsed.
+struct RawInvoice {
+    id: Uuid,
+    channel_id: Uuid,
+    telegram_user_id: i64,
+    kind: String,
+    tier_level: Option<i16>,
+    duration_days: Option<i32>,
+    price_usd: Decimal,
+    provider: String,
+    provider_invoice_id: Option<String>,
+    invoice_url: Option<String>,
+    provider_payment_id: Option<String>,
+    status: String,
+    check_attempts: i32,
+    expires_at: DateTime<Utc>,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<RawInvoice> for InvoiceRow {
+    type Error = sqlx::Error;
+
+    fn try_from(raw: RawInvoice) -> Result<InvoiceRow, sqlx::Error> {
+        Ok(InvoiceRow {
+            id: raw.id,
+            channel_id: raw.channel_id,
+            telegram_user_id: raw.telegram_user_id,
+            kind: decoded(OfferKind::parse(&raw.kind))?,
+            tier_level: raw.tier_level.map(|level| decoded(TierLevel::from_stored(level))).transpose()?,
+            duration_days: raw.duration_days,
+            price_usd: raw.price_usd,
+            provider: raw.provider,
+            provider_invoice_id: raw.provider_invoice_id,
+            invoice_url: raw.invoice_url,
+            provider_payment_id: raw.provider_payment_id,
+            status: decoded(InvoiceStatus::parse(&raw.status))?,
+            check_attempts: raw.check_attempts,
+            expires_at: raw.expires_at,
+            created_at: raw.created_at,
+        })
+    }
 }
 
 #[derive(Debug)]
@@ -29,8 +78,8 @@ pub struct NewInvoice<'a> {
     pub id: Uuid,
     pub channel_id: Uuid,
     pub telegram_user_id: i64,
-    pub kind: &'a str,
-    pub tier_level: Option<i16>,
+    pub kind: OfferKind,
+    pub tier_level: Option<TierLevel>,
     pub duration_days: Option<i32>,
     pub price_usd: Decimal,
     pub provider: &'a str,
@@ -44,8 +93,8 @@ pub async fn insert(conn: &mut PgConnection, new: &NewInvoice<'_>) -> Result<(),
         new.id,
         new.channel_id,
         new.telegram_user_id,
-        new.kind,
-        new.tier_level,
+        new.kind.as_str(),
+        new.tier_level.map(TierLevel::stored),
         new.duration_days,
         new.price_usd,
         new.provider,
@@ -76,7 +125,7 @@ pub async fn set_provider_invoice(
 macro_rules! select_invoice {
     ($tail:literal, $($arg:expr),*) => {
         sqlx::query_as!(
-            InvoiceRow,
+            RawInvoice,
             r#"SELECT id, channel_id, telegram_user_id, kind::text AS "kind!", tier_level, duration_days, price_usd, provider,
                       provider_invoice_id, invoice_url, provider_payment_id, status, check_attempts, expires_at, created_at
                FROM invoices "# + $tail,
@@ -86,19 +135,23 @@ macro_rules! select_invoice {
 }
 
 pub async fn get(conn: &mut PgConnection, id: Uuid) -> Result<Option<InvoiceRow>, sqlx::Error> {
-    select_invoice!("WHERE id = $1", id).fetch_optional(conn).await
+    select_invoice!("WHERE id = $1", id).fetch_optional(conn).await?.map(InvoiceRow::try_from).transpose()
 }
 
 /// Locks the invoice for a status change (serialises concurrent notifications of one invoice).
 pub async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<Option<InvoiceRow>, sqlx::Error> {
-    select_invoice!("WHERE id = $1 FOR UPDATE", id).fetch_optional(conn).await
+    select_invoice!("WHERE id = $1 FOR UPDATE", id)
+        .fetch_optional(conn)
+        .await?
+        .map(InvoiceRow::try_from)
+        .transpose()
 }
 
 /// Records a provider status; never moves an invoice out of a final state.
 pub async fn set_status(
     conn: &mut PgConnection,
     id: Uuid,
-    status: &str,
+    status: InvoiceStatus,
     provider_payment_id: &str,
     next_check_at: Option<DateTime<Utc>>,
 ) -> Result<(), sqlx::Error> {
@@ -110,7 +163,7 @@ pub async fn set_status(
              updated_at = now()
          WHERE id = $1",
         id,
-        status,
+        status.as_str(),
         provider_payment_id,
         next_check_at
     )
@@ -120,11 +173,11 @@ pub async fn set_status(
 }
 
 /// Marks a final outcome decided by Paygate (`finished`, `underpaid`, `on_hold`) and stops reconciliation.
-pub async fn finalize(conn: &mut PgConnection, id: Uuid, status: &str) -> Result<(), sqlx::Error> {
+pub async fn finalize(conn: &mut PgConnection, id: Uuid, status: InvoiceStatus) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE invoices SET status = $2, next_check_at = NULL, updated_at = now() WHERE id = $1",
         id,
-        status
+        status.as_str()
     )
     .execute(conn)
     .await

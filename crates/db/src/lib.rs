@@ -19,6 +19,7 @@ pub mod sessions;
 pub mod subscribers;
 pub mod subscriptions;
 pub mod telegram_pacing;
+mod typed;
 pub mod users;
 
 use std::time::Duration;

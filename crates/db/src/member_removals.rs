@@ -1,31 +1,11 @@
 //! Member removals (ban, then unban) recorded step by step, so a retried job never bans twice.
 
 use chrono::{DateTime, Utc};
+pub use paygate_domain::status::RemovalState;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-/// Where a removal stands; `banning`/`unbanning` mean Telegram was asked and the answer is unknown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
-#[sqlx(type_name = "member_removal_state", rename_all = "snake_case")]
-pub enum RemovalState {
-    Pending,
-    Banning,
-    Banned,
-    Unbanning,
-    /// Banned and unbanned: the person is out of the chat and may rejoin with a new link.
-    Removed,
-    /// Not needed any more before anything was done (renewed, or became a paying member).
-    Cancelled,
-    /// Renewed while the removal was under way: unbanned and sent a fresh invite.
-    Readmitted,
-}
-
-impl RemovalState {
-    /// Whether nothing is left to do.
-    pub fn is_final(self) -> bool {
-        matches!(self, Self::Removed | Self::Cancelled | Self::Readmitted)
-    }
-}
+use crate::typed::decoded;
 
 #[derive(Debug, Clone)]
 pub struct RemovalRow {
@@ -90,16 +70,29 @@ pub async fn create_for_intruder(
 
 /// Locks a removal for the caller's transaction.
 pub async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<Option<RemovalRow>, sqlx::Error> {
-    sqlx::query_as!(
-        RemovalRow,
+    let row = sqlx::query!(
         r#"SELECT id, chat_id, telegram_user_id, subscription_id, for_expiry, invite_id,
-                  state AS "state: RemovalState", holder,
+                  state::text AS "state!", holder,
                   COALESCE(held_until > now(), false) AS "held!"
            FROM member_removals WHERE id = $1 FOR UPDATE"#,
         id
     )
     .fetch_optional(conn)
-    .await
+    .await?;
+    row.map(|r| {
+        Ok(RemovalRow {
+            id: r.id,
+            chat_id: r.chat_id,
+            telegram_user_id: r.telegram_user_id,
+            subscription_id: r.subscription_id,
+            for_expiry: r.for_expiry,
+            invite_id: r.invite_id,
+            state: decoded(RemovalState::parse(&r.state))?,
+            holder: r.holder,
+            held: r.held,
+        })
+    })
+    .transpose()
 }
 
 /// Moves a locked removal to `state`, held by `holder` for `hold_secs` more seconds.
@@ -111,17 +104,17 @@ pub async fn set_state(
     hold_secs: f64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "UPDATE member_removals SET state = $2::member_removal_state, holder = $3,
+        "UPDATE member_removals SET state = $2::text::member_removal_state, holder = $3,
              held_until = now() + make_interval(secs => $4),
-             banned_at = CASE WHEN $2::member_removal_state = 'banned' AND banned_at IS NULL
+             banned_at = CASE WHEN $2::text = 'banned' AND banned_at IS NULL
                               THEN now() ELSE banned_at END,
-             unbanned_at = CASE WHEN $2::member_removal_state IN ('removed', 'readmitted')
+             unbanned_at = CASE WHEN $2::text IN ('removed', 'readmitted')
                                      AND state IN ('banned', 'unbanning')
                                 THEN now() ELSE unbanned_at END,
              updated_at = now()
          WHERE id = $1",
         id,
-        state as RemovalState,
+        state.as_str(),
         holder,
         hold_secs
     )

@@ -1,8 +1,11 @@
 //! What the bot needs to sell a channel: titles, readiness, tiers and donation settings.
 
+use paygate_domain::channel::TierLevel;
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
+
+use crate::typed::{all, decoded};
 
 #[derive(Debug, Clone)]
 pub struct OfferRow {
@@ -19,7 +22,7 @@ pub struct OfferRow {
 
 #[derive(Debug, Clone)]
 pub struct TierRow {
-    pub level: i16,
+    pub level: TierLevel,
     pub price_usd: Decimal,
     pub duration_days: i32,
 }
@@ -39,12 +42,19 @@ pub async fn offer(conn: &mut PgConnection, channel_id: Uuid) -> Result<Option<O
     .await
 }
 
+/// The channel's tiers, gold first; a level other than 0–2 is an error.
 pub async fn tiers(conn: &mut PgConnection, channel_id: Uuid) -> Result<Vec<TierRow>, sqlx::Error> {
-    sqlx::query_as!(
-        TierRow,
+    let rows = sqlx::query!(
         "SELECT level, price_usd, duration_days FROM channel_tiers WHERE channel_id = $1 ORDER BY level",
         channel_id
     )
     .fetch_all(conn)
-    .await
+    .await?;
+    all(rows, |r| {
+        Ok(TierRow {
+            level: decoded(TierLevel::from_stored(r.level))?,
+            price_usd: r.price_usd,
+            duration_days: r.duration_days,
+        })
+    })
 }

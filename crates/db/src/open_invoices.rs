@@ -1,22 +1,53 @@
 //! Open invoices of one subscriber: one is reused instead of creating another, and only a few may be open.
 
 use chrono::{DateTime, Utc};
+use paygate_domain::{channel::TierLevel, status::OfferKind};
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
+
+use crate::typed::{all, decoded};
 
 /// An invoice that may still be paid.
 #[derive(Debug, Clone)]
 pub struct OpenInvoice {
     pub id: Uuid,
     pub channel_id: Uuid,
-    pub kind: String,
-    pub tier_level: Option<i16>,
+    pub kind: OfferKind,
+    pub tier_level: Option<TierLevel>,
     pub duration_days: Option<i32>,
     pub price_usd: Decimal,
     /// `None` while the provider call that creates it is in flight.
     pub invoice_url: Option<String>,
     pub expires_at: DateTime<Utc>,
+}
+
+struct RawOpenInvoice {
+    id: Uuid,
+    channel_id: Uuid,
+    kind: String,
+    tier_level: Option<i16>,
+    duration_days: Option<i32>,
+    price_usd: Decimal,
+    invoice_url: Option<String>,
+    expires_at: DateTime<Utc>,
+}
+
+impl TryFrom<RawOpenInvoice> for OpenInvoice {
+    type Error = sqlx::Error;
+
+    fn try_from(raw: RawOpenInvoice) -> Result<OpenInvoice, sqlx::Error> {
+        Ok(OpenInvoice {
+            id: raw.id,
+            channel_id: raw.channel_id,
+            kind: decoded(OfferKind::parse(&raw.kind))?,
+            tier_level: raw.tier_level.map(|level| decoded(TierLevel::from_stored(level))).transpose()?,
+            duration_days: raw.duration_days,
+            price_usd: raw.price_usd,
+            invoice_url: raw.invoice_url,
+            expires_at: raw.expires_at,
+        })
+    }
 }
 
 /// Serialises invoice creation of one subscriber until the transaction ends (two "Pay" presses at
@@ -37,8 +68,8 @@ pub async fn of_subscriber(
     conn: &mut PgConnection,
     telegram_user_id: i64,
 ) -> Result<Vec<OpenInvoice>, sqlx::Error> {
-    sqlx::query_as!(
-        OpenInvoice,
+    let rows = sqlx::query_as!(
+        RawOpenInvoice,
         r#"SELECT id, channel_id, kind::text AS "kind!", tier_level, duration_days, price_usd, invoice_url, expires_at
            FROM invoices
            WHERE telegram_user_id = $1
@@ -49,5 +80,6 @@ pub async fn of_subscriber(
         telegram_user_id
     )
     .fetch_all(conn)
-    .await
+    .await?;
+    all(rows, OpenInvoice::try_from)
 }

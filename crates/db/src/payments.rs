@@ -1,9 +1,12 @@
 //! Confirmed payments: recorded once per provider payment id, with fee and owner share.
 
 use chrono::{DateTime, Utc};
+use paygate_domain::status::{OfferKind, PaymentVerdict, PayoutStatus};
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
+
+use crate::typed::{all, decoded};
 
 #[derive(Debug)]
 pub struct NewPayment<'a> {
@@ -12,8 +15,8 @@ pub struct NewPayment<'a> {
     pub provider_payment_id: &'a str,
     pub channel_id: Uuid,
     pub telegram_user_id: i64,
-    pub kind: &'a str,
-    pub verdict: &'a str,
+    pub kind: OfferKind,
+    pub verdict: PaymentVerdict,
     pub price_usd: Decimal,
     pub paid_usd: Option<Decimal>,
     /// `None` (with `platform_fee`, `owner_share`) when no usable settlement was reported: held.
@@ -22,7 +25,7 @@ pub struct NewPayment<'a> {
     pub fee_percent: Decimal,
     pub platform_fee: Option<Decimal>,
     pub owner_share: Option<Decimal>,
-    pub payout_status: &'a str,
+    pub payout_status: PayoutStatus,
     /// Why the payment is on hold (set exactly when `payout_status` is `on_hold`).
     pub hold_reason: Option<&'a str>,
     pub parent_payment_id: Option<&'a str>,
@@ -42,8 +45,8 @@ pub async fn insert_once(conn: &mut PgConnection, p: &NewPayment<'_>) -> Result<
         p.provider_payment_id,
         p.channel_id,
         p.telegram_user_id,
-        p.kind,
-        p.verdict,
+        p.kind.as_str(),
+        p.verdict.as_str(),
         p.price_usd,
         p.paid_usd,
         p.outcome_amount,
@@ -51,7 +54,7 @@ pub async fn insert_once(conn: &mut PgConnection, p: &NewPayment<'_>) -> Result<
         p.fee_percent,
         p.platform_fee,
         p.owner_share,
-        p.payout_status,
+        p.payout_status.as_str(),
         p.hold_reason,
         p.parent_payment_id
     )
@@ -83,17 +86,58 @@ pub struct PaymentRow {
     pub id: Uuid,
     pub invoice_id: Uuid,
     pub telegram_user_id: i64,
-    pub kind: String,
-    pub verdict: String,
+    pub kind: OfferKind,
+    pub verdict: PaymentVerdict,
     pub price_usd: Decimal,
     pub paid_usd: Option<Decimal>,
     pub outcome_amount: Option<Decimal>,
     pub outcome_currency: Option<String>,
     pub platform_fee: Option<Decimal>,
     pub owner_share: Option<Decimal>,
-    pub payout_status: String,
+    pub payout_status: PayoutStatus,
     pub hold_reason: Option<String>,
     pub created_at: DateTime<Utc>,
+}
+
+/// A payment row as stored, before its kind, verdict and payout status are parsed.
+struct RawPayment {
+    id: Uuid,
+    invoice_id: Uuid,
+    telegram_user_id: i64,
+    kind: String,
+    verdict: String,
+    price_usd: Decimal,
+    paid_usd: Option<Decimal>,
+    outcome_amount: Option<Decimal>,
+    outcome_currency: Option<String>,
+    platform_fee: Option<Decimal>,
+    owner_share: Option<Decimal>,
+    payout_status: String,
+    hold_reason: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<RawPayment> for PaymentRow {
+    type Error = sqlx::Error;
+
+    fn try_from(raw: RawPayment) -> Result<PaymentRow, sqlx::Error> {
+        Ok(PaymentRow {
+            id: raw.id,
+            invoice_id: raw.invoice_id,
+            telegram_user_id: raw.telegram_user_id,
+            kind: decoded(OfferKind::parse(&raw.kind))?,
+            verdict: decoded(PaymentVerdict::parse(&raw.verdict))?,
+            price_usd: raw.price_usd,
+            paid_usd: raw.paid_usd,
+            outcome_amount: raw.outcome_amount,
+            outcome_currency: raw.outcome_currency,
+            platform_fee: raw.platform_fee,
+            owner_share: raw.owner_share,
+            payout_status: decoded(PayoutStatus::parse(&raw.payout_status))?,
+            hold_reason: raw.hold_reason,
+            created_at: raw.created_at,
+        })
+    }
 }
 
 /// A channel's payments, newest first.
@@ -103,8 +147,8 @@ pub async fn for_channel(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<PaymentRow>, sqlx::Error> {
-    sqlx::query_as!(
-        PaymentRow,
+    let rows = sqlx::query_as!(
+        RawPayment,
         r#"SELECT id, invoice_id, telegram_user_id, kind::text AS "kind!", verdict, price_usd, paid_usd, outcome_amount,
                   outcome_currency, platform_fee, owner_share, payout_status, hold_reason, created_at
            FROM payments WHERE channel_id = $1
@@ -114,5 +158,6 @@ pub async fn for_channel(
         offset
     )
     .fetch_all(conn)
-    .await
+    .await?;
+    all(rows, PaymentRow::try_from)
 }

@@ -1,19 +1,58 @@
 //! Subscriptions: one row per (channel, subscriber), extended by renewals, expired by the sweep.
 
 use chrono::{DateTime, Utc};
+use paygate_domain::{channel::TierLevel, status::SubscriptionStatus};
 use sqlx::PgConnection;
 use uuid::Uuid;
+
+use crate::typed::{all, decoded};
 
 #[derive(Debug, Clone)]
 pub struct SubscriptionRow {
     pub id: Uuid,
     pub channel_id: Uuid,
     pub telegram_user_id: i64,
-    pub status: String,
-    pub tier_level: i16,
+    pub status: SubscriptionStatus,
+    pub tier_level: TierLevel,
     pub expires_at: DateTime<Utc>,
     pub removal_error: Option<String>,
     pub created_at: DateTime<Utc>,
+}
+
+impl SubscriptionRow {
+    /// Grants access now: active and not past its expiry.
+    pub fn is_live(&self) -> bool {
+        self.status == SubscriptionStatus::Active && self.expires_at > Utc::now()
+    }
+}
+
+/// A subscription row as stored, before its status and tier level are parsed.
+struct RawSubscription {
+    id: Uuid,
+    channel_id: Uuid,
+    telegram_user_id: i64,
+    status: String,
+    tier_level: i16,
+    expires_at: DateTime<Utc>,
+    removal_error: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<RawSubscription> for SubscriptionRow {
+    type Error = sqlx::Error;
+
+    fn try_from(raw: RawSubscription) -> Result<SubscriptionRow, sqlx::Error> {
+        Ok(SubscriptionRow {
+            id: raw.id,
+            channel_id: raw.channel_id,
+            telegram_user_id: raw.telegram_user_id,
+            status: decoded(SubscriptionStatus::parse(&raw.status))?,
+            tier_level: decoded(TierLevel::from_stored(raw.tier_level))?,
+            expires_at: raw.expires_at,
+            removal_error: raw.removal_error,
+            created_at: raw.created_at,
+        })
+    }
 }
 
 /// Locks the subscriber's subscription to a channel, if any.
@@ -23,25 +62,29 @@ pub async fn lock(
     user: i64,
 ) -> Result<Option<SubscriptionRow>, sqlx::Error> {
     sqlx::query_as!(
-        SubscriptionRow,
+        RawSubscription,
         "SELECT id, channel_id, telegram_user_id, status, tier_level, expires_at, removal_error, created_at
          FROM subscriptions WHERE channel_id = $1 AND telegram_user_id = $2 FOR UPDATE",
         channel_id,
         user
     )
     .fetch_optional(conn)
-    .await
+    .await?
+    .map(SubscriptionRow::try_from)
+    .transpose()
 }
 
 pub async fn get(conn: &mut PgConnection, id: Uuid) -> Result<Option<SubscriptionRow>, sqlx::Error> {
     sqlx::query_as!(
-        SubscriptionRow,
+        RawSubscription,
         "SELECT id, channel_id, telegram_user_id, status, tier_level, expires_at, removal_error, created_at
          FROM subscriptions WHERE id = $1",
         id
     )
     .fetch_optional(conn)
-    .await
+    .await?
+    .map(SubscriptionRow::try_from)
+    .transpose()
 }
 
 /// Creates the subscription or (re)activates it with a new expiry; returns its id.
@@ -49,7 +92,7 @@ pub async fn activate(
     conn: &mut PgConnection,
     channel_id: Uuid,
     user: i64,
-    tier_level: i16,
+    tier_level: TierLevel,
     expires_at: DateTime<Utc>,
 ) -> Result<Uuid, sqlx::Error> {
     sqlx::query_scalar!(
@@ -62,7 +105,7 @@ pub async fn activate(
         Uuid::now_v7(),
         channel_id,
         user,
-        tier_level,
+        tier_level.stored(),
         expires_at
     )
     .fetch_one(conn)
@@ -77,7 +120,7 @@ pub async fn extend(
     conn: &mut PgConnection,
     channel_id: Uuid,
     user: i64,
-    tier_level: i16,
+    tier_level: TierLevel,
     days: i32,
 ) -> Result<(Uuid, DateTime<Utc>), sqlx::Error> {
     let row = sqlx::query!(
@@ -92,7 +135,7 @@ pub async fn extend(
         Uuid::now_v7(),
         channel_id,
         user,
-        tier_level,
+        tier_level.stored(),
         days
     )
     .fetch_one(conn)
@@ -114,44 +157,42 @@ pub async fn for_subscriber(
     )
     .fetch_all(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let sub = SubscriptionRow {
-                id: r.id,
-                channel_id: r.channel_id,
-                telegram_user_id: r.telegram_user_id,
-                status: r.status,
-                tier_level: r.tier_level,
-                expires_at: r.expires_at,
-                removal_error: r.removal_error,
-                created_at: r.created_at,
-            };
-            (sub, r.title)
-        })
-        .collect())
+    all(rows, |r| {
+        let sub = SubscriptionRow::try_from(RawSubscription {
+            id: r.id,
+            channel_id: r.channel_id,
+            telegram_user_id: r.telegram_user_id,
+            status: r.status,
+            tier_level: r.tier_level,
+            expires_at: r.expires_at,
+            removal_error: r.removal_error,
+            created_at: r.created_at,
+        })?;
+        Ok((sub, r.title))
+    })
 }
 
 /// A channel's subscriptions, soonest expiry first after `after` when paging.
 pub async fn for_channel(
     conn: &mut PgConnection,
     channel_id: Uuid,
-    status: Option<&str>,
+    status: Option<SubscriptionStatus>,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<SubscriptionRow>, sqlx::Error> {
-    sqlx::query_as!(
-        SubscriptionRow,
+    let rows = sqlx::query_as!(
+        RawSubscription,
         "SELECT id, channel_id, telegram_user_id, status, tier_level, expires_at, removal_error, created_at
          FROM subscriptions WHERE channel_id = $1 AND ($2::text IS NULL OR status = $2)
          ORDER BY expires_at DESC, id LIMIT $3 OFFSET $4",
         channel_id,
-        status,
+        status.map(SubscriptionStatus::as_str),
         limit,
         offset
     )
     .fetch_all(conn)
-    .await
+    .await?;
+    all(rows, SubscriptionRow::try_from)
 }
 
 /// Active subscriptions that expired by `now` (index-backed, oldest first).
@@ -255,11 +296,13 @@ pub async fn set_removal_error(conn: &mut PgConnection, id: Uuid, error: &str) -
 /// Locks a subscription by id for the caller's transaction (removals re-check it under this lock).
 pub async fn lock_by_id(conn: &mut PgConnection, id: Uuid) -> Result<Option<SubscriptionRow>, sqlx::Error> {
     sqlx::query_as!(
-        SubscriptionRow,
+        RawSubscription,
         "SELECT id, channel_id, telegram_user_id, status, tier_level, expires_at, removal_error, created_at
          FROM subscriptions WHERE id = $1 FOR UPDATE",
         id
     )
     .fetch_optional(conn)
-    .await
+    .await?
+    .map(SubscriptionRow::try_from)
+    .transpose()
 }

@@ -84,7 +84,12 @@ impl InvoiceStatus {
     /// A final outcome: no later report changes it and it is not reconciled any more.
     pub fn is_final(self) -> bool {
         match self {
-            Self::Finished | Self::Underpaid | Self::OnHold | Self::Failed | Self::Refunded | Self::Expired => true,
+            Self::Finished
+            | Self::Underpaid
+            | Self::OnHold
+            | Self::Failed
+            | Self::Refunded
+            | Self::Expired => true,
             Self::Created
             | Self::Waiting
             | Self::Confirming
@@ -168,6 +173,33 @@ text_enum! {
     SubscriptionStatus, "subscription status" {
         Active => "active",
         Expired => "expired",
+    }
+}
+
+text_enum! {
+    /// Where a member removal stands (`member_removals.state`); `banning`/`unbanning` mean Telegram
+    /// was asked and the answer is unknown.
+    RemovalState, "member removal state" {
+        Pending => "pending",
+        Banning => "banning",
+        Banned => "banned",
+        Unbanning => "unbanning",
+        /// Banned and unbanned: the person is out of the chat and may rejoin with a new link.
+        Removed => "removed",
+        /// Not needed any more before anything was done (renewed, or became a paying member).
+        Cancelled => "cancelled",
+        /// Renewed while the removal was under way: unbanned and sent a fresh invite.
+        Readmitted => "readmitted",
+    }
+}
+
+impl RemovalState {
+    /// Whether nothing is left to do.
+    pub fn is_final(self) -> bool {
+        match self {
+            Self::Removed | Self::Cancelled | Self::Readmitted => true,
+            Self::Pending | Self::Banning | Self::Banned | Self::Unbanning => false,
+        }
     }
 }
 

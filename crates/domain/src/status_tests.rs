@@ -19,8 +19,18 @@ fn every_invoice_status_round_trips_and_unknown_text_is_rejected() {
     assert_eq!(
         texts,
         [
-            "created", "waiting", "confirming", "confirmed", "sending", "partially_paid", "finished", "underpaid",
-            "on_hold", "failed", "refunded", "expired"
+            "created",
+            "waiting",
+            "confirming",
+            "confirmed",
+            "sending",
+            "partially_paid",
+            "finished",
+            "underpaid",
+            "on_hold",
+            "failed",
+            "refunded",
+            "expired"
         ]
     );
     round_trips(InvoiceStatus::ALL, InvoiceStatus::parse, InvoiceStatus::as_str);
@@ -60,6 +70,15 @@ fn every_invite_mode_and_status_round_trips_and_unknown_text_is_rejected() {
 fn every_subscription_status_round_trips_and_unknown_text_is_rejected() {
     assert_eq!(SubscriptionStatus::ALL, [SubscriptionStatus::Active, SubscriptionStatus::Expired]);
     round_trips(SubscriptionStatus::ALL, SubscriptionStatus::parse, SubscriptionStatus::as_str);
+}
+
+#[test]
+fn every_member_removal_state_round_trips_and_unknown_text_is_rejected() {
+    let texts: Vec<&str> = RemovalState::ALL.iter().map(|s| s.as_str()).collect();
+    assert_eq!(texts, ["pending", "banning", "banned", "unbanning", "removed", "cancelled", "readmitted"]);
+    round_trips(RemovalState::ALL, RemovalState::parse, RemovalState::as_str);
+    let finals: Vec<&str> = RemovalState::ALL.iter().filter(|s| s.is_final()).map(|s| s.as_str()).collect();
+    assert_eq!(finals, ["removed", "cancelled", "readmitted"]);
 }
 
 #[test]

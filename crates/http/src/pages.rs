@@ -6,6 +6,7 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
 };
 use paygate_app::AppError;
+use paygate_domain::status::InvoiceStatus;
 use paygate_sandbox::CheckoutAction;
 use uuid::Uuid;
 
@@ -44,24 +45,26 @@ pub async fn payment_page(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Html<String>, ApiError> {
     let status = paygate_app::invoicing::status(&state.app, id).await?;
-    let message = match status.as_str() {
-        "finished" => "✅ Payment received. Your invite is on its way in Telegram.",
-        "underpaid" => "⚠️ The payment arrived short. Check the bot for details.",
-        "on_hold" => "⏳ The payment arrived and is being checked by hand. The bot will message you.",
-        "expired" | "failed" | "refunded" => "This invoice is closed. Start again from the bot.",
-        _ => {
+    let message = match status {
+        InvoiceStatus::Finished => "✅ Payment received. Your invite is on its way in Telegram.",
+        InvoiceStatus::Underpaid => "⚠️ The payment arrived short. Check the bot for details.",
+        InvoiceStatus::OnHold => {
+            "⏳ The payment arrived and is being checked by hand. The bot will message you."
+        }
+        InvoiceStatus::Expired | InvoiceStatus::Failed | InvoiceStatus::Refunded => {
+            "This invoice is closed. Start again from the bot."
+        }
+        InvoiceStatus::Created
+        | InvoiceStatus::Waiting
+        | InvoiceStatus::Confirming
+        | InvoiceStatus::Confirmed
+        | InvoiceStatus::Sending
+        | InvoiceStatus::PartiallyPaid => {
             "⏳ Payment processing… this page refreshes by itself. You can close it: the bot will message you."
         }
     };
-    let refresh = if matches!(
-        status.as_str(),
-        "finished" | "underpaid" | "on_hold" | "expired" | "failed" | "refunded"
-    ) {
-        ""
-    } else {
-        "<meta http-equiv=\"refresh\" content=\"5\">"
-    };
-    let body = format!("<p id=\"status\" data-status=\"{}\">{message}</p>", escape(&status));
+    let refresh = if status.is_final() { "" } else { "<meta http-equiv=\"refresh\" content=\"5\">" };
+    let body = format!("<p id=\"status\" data-status=\"{}\">{message}</p>", status.as_str());
     Ok(page_with_head("Payment", refresh, &body))
 }
 
@@ -93,7 +96,7 @@ pub async fn checkout_page(
     let body = format!(
         "<p class=\"sandbox\">🧪 Sandbox payment provider — no real money moves.</p>\
          <p>Invoice {id}<br>Status: <b>{}</b></p>{}{}{}",
-        escape(&invoice.status),
+        invoice.status.as_str(),
         form("pay", "Pay in full"),
         form("underpay", "Underpay (50 %)"),
         form("expire", "Let it expire"),

@@ -63,7 +63,8 @@ pub(super) async fn check_unnotified(
 async fn expire_if_due(ctx: &JobContext, invoice: &InvoiceRow) -> Result<(), JobError> {
     if invoice.expires_at <= Utc::now() {
         let mut conn = ctx.pool.acquire().await?;
-        paygate_db::invoices::finalize(&mut conn, invoice.id, "expired").await?;
+        paygate_db::invoices::finalize(&mut conn, invoice.id, paygate_domain::status::InvoiceStatus::Expired)
+            .await?;
         tracing::info!(kind = "status", invoice_id = %invoice.id, "unpaid invoice expired (nothing paid at the provider)");
     }
     Ok(())

@@ -2,10 +2,7 @@
 //! step it leads to, in one transaction) and answers with its pay link.
 
 use paygate_domain::{
-    channel::{
-        TierLevel,
-        offer::{Offer, OfferRef},
-    },
+    channel::offer::{Offer, OfferRef},
     ids::ChannelId,
 };
 use uuid::Uuid;
@@ -40,7 +37,7 @@ pub(super) async fn show(app: &App, channel: ChannelId) -> AppResult<Reply> {
     lines.push(String::new());
     let mut buttons = Vec::new();
     for tier in &tiers {
-        let Some(level) = usize::try_from(tier.level).ok().and_then(TierLevel::from_index) else { continue };
+        let level = tier.level;
         let label = offer_posts::tier_label(level, tier);
         lines.push(label.clone());
         let payload = OfferRef::tier(channel, level).to_payload();

@@ -1,5 +1,6 @@
 //! `/status`: the subscriber's subscriptions with renew and new-invite buttons; a new invite link.
 
+use paygate_domain::status::SubscriptionStatus;
 use uuid::Uuid;
 
 use super::Reply;
@@ -17,7 +18,7 @@ pub async fn status(app: &App, user: i64) -> AppResult<Reply> {
     let mut buttons = Vec::new();
     for (sub, title) in subscriptions {
         let id = sub.id.simple().to_string();
-        if sub.status == "active" {
+        if sub.status == SubscriptionStatus::Active {
             lines.push(format!("✅ {} — until {}", texts::escape(&title), texts::date(sub.expires_at)));
             buttons.push(vec![
                 Button::callback(&format!("🔗 New link: {}", short(&title)), &format!("invite:{id}")),

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use paygate_app::channel_activity::{self, Page, PaymentPage, SubscriptionPage};
-use paygate_domain::ids::ChannelId;
+use paygate_domain::{ids::ChannelId, status::SubscriptionStatus};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -44,7 +44,8 @@ async fn list_subscriptions(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<axum::Json<SubscriptionPage>, ApiError> {
     let caller = user.caller();
-    let status = query.status.as_deref().filter(|s| matches!(*s, "active" | "expired"));
+    // An unknown status filter lists every subscription, as it always did.
+    let status = query.status.as_deref().and_then(|s| SubscriptionStatus::parse(s).ok());
     let page = Page::new(query.limit, query.offset);
     Ok(axum::Json(
         channel_activity::subscriptions(&state.app, &caller, ChannelId::from_uuid(id), status, page).await?,
