@@ -43,7 +43,7 @@ pub async fn list(app: &App) -> AppResult<Vec<CurrencyView>> {
                 network: pair.network.to_ascii_uppercase(),
                 display_name: pair.display_name,
                 network_name: network.display_name().to_owned(),
-                needs_extra_id: kind != "none",
+                needs_extra_id: !matches!(network.extra_id_kind(), ExtraIdKind::None),
                 extra_id_kind: kind.to_owned(),
             })
         })
