@@ -3,9 +3,9 @@
 
 use async_trait::async_trait;
 use chrono::Utc;
+use paygate_domain::messenger::InviteLinkRequest;
 use paygate_domain::status::{InviteMode, InviteStatus};
 use paygate_jobs::{Handler, Job, JobContext, JobError};
-use paygate_telegram::InviteLinkRequest;
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -40,7 +40,6 @@ impl Handler for IssueInviteHandler {
 
     async fn run(&self, _ctx: &JobContext, job: IssueInvite) -> Result<(), JobError> {
         let app = &self.0;
-        let sender = app.telegram.as_ref().ok_or_else(|| JobError::fatal("no Telegram bot is configured"))?;
         let mut tx = app.pool.begin().await?;
         let invite = paygate_db::invites::lock(&mut tx, job.invite_id)
             .await?
@@ -68,10 +67,7 @@ impl Handler for IssueInviteHandler {
             creates_join_request: join_request,
         };
         // An admin action: it counts against the bot's global rate, not the channel's message rate.
-        let link = sender
-            .act(|| sender.api().create_chat_invite_link(invite.chat_id, &request))
-            .await
-            .map_err(job_error)?;
+        let link = app.messenger.create_invite_link(invite.chat_id, &request).await.map_err(job_error)?;
         paygate_db::invites::set_issued(&mut tx, invite.id, &link, expires_at).await?;
         let emoji = subscription.tier_level.emoji();
         let text = texts::invite(&title, emoji, subscription.expires_at, ttl.as_secs() / 60, join_request);
@@ -104,12 +100,7 @@ impl Handler for RevokeInviteHandler {
     type Job = RevokeInvite;
 
     async fn run(&self, _ctx: &JobContext, job: RevokeInvite) -> Result<(), JobError> {
-        let sender =
-            self.0.telegram.as_ref().ok_or_else(|| JobError::fatal("no Telegram bot is configured"))?;
-        sender
-            .act(|| sender.api().revoke_chat_invite_link(job.chat_id, &job.invite_link))
-            .await
-            .map_err(job_error)
+        self.0.messenger.revoke_invite_link(job.chat_id, &job.invite_link).await.map_err(job_error)
     }
 }
 
@@ -208,7 +199,6 @@ pub async fn decide_join_request(
     user_id: i64,
     link: Option<&str>,
 ) -> AppResult<bool> {
-    let sender = app.telegram.as_ref().ok_or_else(|| AppError::Unavailable("no Telegram bot".into()))?;
     let mut tx = app.pool.begin().await?;
     let invite = match link {
         Some(link) => paygate_db::invites::by_link(&mut tx, chat_id, link).await?,
@@ -221,9 +211,9 @@ pub async fn decide_join_request(
     let approve = matches!((&invite, &subscription), (Some(i), Some(s))
         if i.telegram_user_id == user_id && i.status == InviteStatus::Issued && s.is_live());
     let result = if approve {
-        sender.act(|| sender.api().approve_chat_join_request(chat_id, user_id)).await
+        app.messenger.approve_join_request(chat_id, user_id).await
     } else {
-        sender.act(|| sender.api().decline_chat_join_request(chat_id, user_id)).await
+        app.messenger.decline_join_request(chat_id, user_id).await
     };
     result.map_err(|e| AppError::Unavailable(e.to_string()))?;
     if let (true, Some(invite)) = (approve, &invite) {

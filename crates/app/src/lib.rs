@@ -25,6 +25,7 @@ pub mod offer_requests;
 pub mod owner_commands;
 pub mod owner_link;
 pub mod owner_notify;
+pub mod paced_messenger;
 pub mod pacer;
 pub mod payment_intake;
 pub mod payment_verdict;
@@ -36,7 +37,6 @@ mod removal;
 mod state;
 pub mod subscribers;
 mod telegram_errors;
-pub mod telegram_sender;
 pub mod texts;
 
 pub use error::{AppError, AppResult};

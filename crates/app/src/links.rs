@@ -55,7 +55,10 @@ pub struct OfferLink {
 
 /// The bot's username, or `None` without a bot; Telegram failures are a 503.
 async fn bot_username(app: &App) -> AppResult<Option<String>> {
-    let Some(messenger) = app.messenger.as_deref() else { return Ok(None) };
+    let messenger = app.messenger.as_ref();
+    if !messenger.is_configured() {
+        return Ok(None);
+    }
     let unavailable = || AppError::Unavailable("Telegram could not be reached for the bot's username".into());
     match tokio::time::timeout(USERNAME_TIMEOUT, messenger.bot_username()).await {
         Ok(Ok(username)) => Ok(Some(username)),

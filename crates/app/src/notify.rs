@@ -1,8 +1,8 @@
-//! Direct messages to subscribers as durable jobs, sent through the paced Telegram sender.
+//! Direct messages to subscribers as durable jobs, sent through the (paced) messenger.
 
 use async_trait::async_trait;
+use paygate_domain::messenger::{InlineButton, InlineKeyboard};
 use paygate_jobs::{Handler, Job, JobContext, JobError};
-use paygate_telegram::{InlineButton, InlineKeyboard};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 
@@ -26,7 +26,7 @@ impl Button {
     }
 }
 
-/// Builds the Bot API keyboard of `rows` (callback data over 64 bytes is a programming error: fatal).
+/// Builds the inline keyboard of `rows` (callback data over 64 bytes is a programming error: fatal).
 pub fn keyboard(rows: &[Vec<Button>]) -> Result<Option<InlineKeyboard>, String> {
     if rows.is_empty() {
         return Ok(None);
@@ -79,13 +79,8 @@ impl Handler for SendMessageHandler {
     type Job = SendMessage;
 
     async fn run(&self, _ctx: &JobContext, job: SendMessage) -> Result<(), JobError> {
-        let sender =
-            self.0.telegram.as_ref().ok_or_else(|| JobError::fatal("no Telegram bot is configured"))?;
         let keyboard = keyboard(&job.buttons).map_err(JobError::fatal)?;
-        sender
-            .send(job.chat_id, || sender.api().send_message(job.chat_id, &job.text, keyboard.as_ref()))
-            .await
-            .map_err(job_error)?;
+        self.0.messenger.send_message(job.chat_id, &job.text, keyboard.as_ref()).await.map_err(job_error)?;
         tracing::info!(kind = "telegram", chat_id = job.chat_id, "message sent");
         Ok(())
     }

@@ -122,10 +122,7 @@ impl Handler for PostOfferHandler {
         }
         let tiers = paygate_db::offers::tiers(&mut conn, id).await?;
         drop(conn);
-        let (Some(sender), Some(messenger)) = (app.telegram.as_ref(), app.messenger.as_deref()) else {
-            self.failed(id, "no Telegram bot is configured").await?;
-            return Err(JobError::fatal("no Telegram bot is configured"));
-        };
+        let messenger = app.messenger.as_ref();
         let bot = match messenger.bot_username().await {
             Ok(bot) => bot,
             Err(error) => {
@@ -136,8 +133,7 @@ impl Handler for PostOfferHandler {
         let message = offer_message(&content, &tiers, &bot);
         let keyboard = notify::keyboard(&message.buttons).map_err(JobError::fatal)?;
         let chat = content.open_chat_id;
-        let sent =
-            sender.send(chat, || sender.api().send_message(chat, &message.text, keyboard.as_ref())).await;
+        let sent = messenger.send_message(chat, &message.text, keyboard.as_ref()).await;
         let message_id = match sent {
             Ok(message_id) => message_id,
             Err(error) => {
@@ -151,7 +147,7 @@ impl Handler for PostOfferHandler {
         tracing::info!(kind = "telegram", channel_id = %id, chat_id = chat, message_id, "offer posted");
         if let Some(previous) = previous.filter(|p| *p != message_id) {
             // Best effort: Telegram refuses to delete channel posts older than 48 hours.
-            if let Err(error) = sender.send(chat, || sender.api().delete_message(chat, previous)).await {
+            if let Err(error) = messenger.delete_message(chat, previous).await {
                 tracing::warn!(kind = "telegram", channel_id = %id, message_id = previous, %error,
                     "could not delete the previous offer post");
             }

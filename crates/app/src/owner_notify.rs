@@ -126,10 +126,8 @@ impl Handler for NotifyOwnerHandler {
             return Ok(()); // the owner blocked the bot: recorded and shown, not retried
         }
         drop(conn);
-        let sender =
-            self.0.telegram.as_ref().ok_or_else(|| JobError::fatal("no Telegram bot is configured"))?;
         let text = job.event.text(&contact.closed_title);
-        match sender.send(chat, || sender.api().send_message(chat, &text, None)).await {
+        match self.0.messenger.send_message(chat, &text, None).await {
             Ok(_) => Ok(()),
             Err(error @ (MessengerError::Forbidden | MessengerError::ChatNotFound)) => {
                 let mut conn = ctx.pool.acquire().await?;

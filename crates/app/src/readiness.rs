@@ -164,11 +164,11 @@ pub(crate) enum Trigger {
 }
 
 /// Judges a channel: first the owner's control of both chats, then (once proven) the bot's rights.
-async fn assess(messenger: Option<&dyn Messenger>, facts: &ControlFacts) -> Assessment {
-    let Some(messenger) = messenger else {
+async fn assess(messenger: &dyn Messenger, facts: &ControlFacts) -> Assessment {
+    if !messenger.is_configured() {
         let missing = vec![MessengerError::NotConfigured.to_string()];
         return Assessment::settled(Readiness::not_ready(Some(false), missing), ProofChange::Kept);
-    };
+    }
     if facts.held_by_other {
         return Assessment::settled(Readiness::detached(), ProofChange::Detached);
     }
@@ -205,7 +205,7 @@ pub(crate) async fn refresh_for(app: &App, id: ChannelId, trigger: Trigger) -> A
         let mut conn = app.pool.acquire().await?;
         channel_control::facts(&mut conn, id.as_uuid()).await?.ok_or(AppError::NotFound)?
     };
-    let Assessment { readiness, change, transient } = assess(app.messenger.as_deref(), &facts).await;
+    let Assessment { readiness, change, transient } = assess(app.messenger.as_ref(), &facts).await;
     if transient && trigger == Trigger::Schedule {
         tracing::info!(kind = "channel", channel_id = %id, "scheduled readiness check skipped: Telegram did not answer");
         return Ok(None);

@@ -18,9 +18,7 @@ use paygate_jobs::{JobContext, JobError};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::{
-    App, invites, notify, telegram_errors::job_error_retrying_all, telegram_sender::TelegramSender, texts,
-};
+use crate::{App, invites, notify, telegram_errors::job_error_retrying_all, texts};
 
 /// How long an attempt holds a removal between its steps (renewed at each step).
 const HOLD: Duration = Duration::from_secs(120);
@@ -46,22 +44,23 @@ enum Step {
 
 /// Runs removal `id` to its end (or to a failure the job retries).
 pub(crate) async fn run(app: &App, ctx: &JobContext, id: Uuid) -> Result<(), JobError> {
-    let sender = app.telegram.as_ref().ok_or_else(|| JobError::retryable("no Telegram bot is configured"))?;
+    let messenger = app.messenger.as_ref();
     let holder = format!("{}:{}", ctx.job_id.0, ctx.attempt);
     loop {
         let Some((row, step)) = next_step(app, id, &holder).await? else { return Ok(()) };
         let (chat, user) = (row.chat_id, row.telegram_user_id);
         match step {
-            Step::Ban => match sender.act(|| sender.api().ban_chat_member(chat, user)).await {
+            Step::Ban => match messenger.ban_member(chat, user).await {
                 Ok(()) => record(app, id, RemovalState::Banned, &holder).await?,
                 Err(error) => return Err(failed(app, &row, &holder, error, RemovalState::Pending).await),
             },
-            Step::Unban => match sender.act(|| sender.api().unban_chat_member(chat, user, true)).await {
+            Step::Unban => match messenger.unban_member(chat, user, true).await {
                 Ok(()) => return finish(app, id, &holder).await,
                 Err(error) => return Err(failed(app, &row, &holder, error, RemovalState::Banned).await),
             },
             Step::CheckBan | Step::CheckUnban => {
-                let status = match member_status(sender, chat, user).await {
+                // A read, paced like an admin action.
+                let status = match messenger.member_status(chat, user).await {
                     Ok(status) => status,
                     Err(error) => return Err(failed(app, &row, &holder, error, row.state).await),
                 };
@@ -162,15 +161,6 @@ async fn failed(
     }
     tracing::warn!(kind = "retry", removal_id = %row.id, %error, "removal step failed; will retry");
     job_error_retrying_all(error)
-}
-
-/// The member's status in the chat (a read, paced like an admin action).
-async fn member_status(
-    sender: &TelegramSender,
-    chat: i64,
-    user: i64,
-) -> Result<MemberStatus, MessengerError> {
-    Ok(sender.act(|| sender.api().get_chat_member(chat, user)).await?.status)
 }
 
 /// After the unban: an expired subscription is marked removed and told so; one renewed meanwhile

@@ -2,7 +2,11 @@
 
 use std::{sync::Arc, time::Duration};
 
-use paygate_domain::{mailer::Mailer, messenger::Messenger, payment_gateway::PaymentGateway};
+use paygate_domain::{
+    mailer::Mailer,
+    messenger::{DisabledMessenger, Messenger},
+    payment_gateway::PaymentGateway,
+};
 use rust_decimal::Decimal;
 use secrecy::SecretString;
 use sqlx::PgPool;
@@ -79,10 +83,8 @@ impl Settings {
 #[derive(Clone)]
 pub struct Adapters {
     pub mailer: Arc<dyn Mailer>,
-    /// `None` when no bot token is configured.
+    /// The Telegram adapter, unpaced (`App::new` adds the pacing); `None` when no bot token is configured.
     pub messenger: Option<Arc<dyn Messenger>>,
-    /// The Bot API client for sending (`None` without a bot token).
-    pub bot: Option<paygate_telegram::BotApi>,
     pub payments: Arc<dyn PaymentGateway>,
 }
 
@@ -92,10 +94,9 @@ pub struct App {
     pub pool: PgPool,
     pub settings: Arc<Settings>,
     pub mailer: Arc<dyn Mailer>,
-    /// `None` when no bot token is configured.
-    pub messenger: Option<Arc<dyn Messenger>>,
-    /// Paced Telegram sending (`None` without a bot token).
-    pub telegram: Option<crate::telegram_sender::TelegramSender>,
+    /// Telegram, paced ([`crate::paced_messenger::PacedMessenger`]); without a bot token a
+    /// [`DisabledMessenger`] whose every call answers `NotConfigured` (the one place that is decided).
+    pub messenger: Arc<dyn Messenger>,
     pub payments: Arc<dyn PaymentGateway>,
     /// Adapters wired by the server binary, for `/readyz` and the dashboard.
     pub adapters: Vec<AdapterStatus>,
@@ -118,13 +119,15 @@ impl App {
             },
             AdapterStatus { name: "payments", mode: mode(adapters.payments.is_live()) },
         ];
-        let telegram = adapters.bot.map(|api| crate::telegram_sender::TelegramSender::new(pool.clone(), api));
+        let messenger: Arc<dyn Messenger> = match adapters.messenger {
+            Some(messenger) => Arc::new(crate::paced_messenger::PacedMessenger::new(pool.clone(), messenger)),
+            None => Arc::new(DisabledMessenger),
+        };
         Self {
             pool,
             settings: Arc::new(settings),
             mailer: adapters.mailer,
-            messenger: adapters.messenger,
-            telegram,
+            messenger,
             payments: adapters.payments,
             adapters: statuses,
         }

@@ -1,4 +1,4 @@
-//! The PostgreSQL send pacer and `TelegramSender` against a real database and the fake Telegram.
+//! The PostgreSQL send pacer and the `PacedMessenger` decorator against a real database and the fake Telegram.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -12,8 +12,8 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
-use paygate_app::{pacer, telegram_sender::TelegramSender};
-use paygate_domain::messenger::MessengerError;
+use paygate_app::{paced_messenger::PacedMessenger, pacer};
+use paygate_domain::messenger::{Messenger, MessengerError};
 use paygate_telegram::BotApi;
 use paygate_test_support::{fake_telegram::FakeTelegram, fresh_database};
 use sqlx::PgPool;
@@ -22,10 +22,10 @@ const TOKEN: &str = "7000000001:AAF-secret-token_for_tests";
 const CHANNEL: i64 = -1_001_234_567_890;
 const ONE_SECOND: chrono::TimeDelta = chrono::TimeDelta::seconds(1);
 
-async fn sender(pool: &PgPool) -> (FakeTelegram, TelegramSender) {
+async fn sender(pool: &PgPool) -> (FakeTelegram, PacedMessenger) {
     let fake = FakeTelegram::start(TOKEN).await;
     let api = BotApi::new(fake.base_url(), TOKEN.to_owned().into(), reqwest::Client::new());
-    (fake, TelegramSender::new(pool.clone(), api))
+    (fake, PacedMessenger::new(pool.clone(), Arc::new(api)))
 }
 
 /// The most instants within any window `[t, t + 1 s)`.
@@ -120,13 +120,9 @@ async fn a_thousand_paced_calls_from_eight_tasks_never_exceed_telegram_limits() 
                 }
                 if i % 2 == 0 {
                     let user = 100_000 + i;
-                    sender
-                        .send(user, || sender.api().send_message(user, "Your access ended", None))
-                        .await
-                        .unwrap();
+                    sender.send_message(user, "Your access ended", None).await.unwrap();
                 } else {
-                    let channel = CHANNEL - i;
-                    sender.send(channel, || sender.api().ban_chat_member(channel, 7)).await.unwrap();
+                    sender.ban_member(CHANNEL - i, 7).await.unwrap();
                 }
             }
         });
@@ -150,7 +146,7 @@ async fn calls_woken_late_by_a_stalled_process_take_new_slots_instead_of_bunchin
     let mut tasks = tokio::task::JoinSet::new();
     for user in 0..120 {
         let sender = sender.clone();
-        tasks.spawn(async move { sender.act(|| sender.api().ban_chat_member(CHANNEL, 1000 + user)).await });
+        tasks.spawn(async move { sender.ban_member(CHANNEL, 1000 + user).await });
     }
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     while fake.bans().len() < 5 {
@@ -177,7 +173,7 @@ async fn repeated_messages_to_one_user_are_spaced_at_least_a_second_apart() {
 
     for n in 0..4 {
         let text = format!("Reminder {n}");
-        sender.send(7, || sender.api().send_message(7, &text, None)).await.unwrap();
+        sender.send_message(7, &text, None).await.unwrap();
     }
 
     assert_eq!(fake.rate_limited_calls(), 0);
@@ -192,7 +188,7 @@ async fn a_rate_limit_pushes_every_next_slot_back_by_retry_after() {
     fake.fail_next("sendMessage", 1, 429, Some(2));
     let before = Utc::now();
 
-    let error = sender.send(7, || sender.api().send_message(7, "hi", None)).await.unwrap_err();
+    let error = sender.send_message(7, "hi", None).await.unwrap_err();
     let next = pacer::reserve(&pool, 8).await.unwrap();
 
     assert_eq!(error, MessengerError::RateLimited { retry_after: Duration::from_secs(2) });

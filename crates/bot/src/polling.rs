@@ -4,16 +4,12 @@
 use std::{collections::HashMap, time::Duration};
 
 use paygate_app::App;
-use paygate_telegram::{Update, UpdateKind};
+use paygate_telegram::{BotApi, Update, UpdateKind};
 use tokio_util::sync::CancellationToken;
 
-/// Polls until `shutdown`; an update is confirmed only after it was handled (at-least-once).
-pub async fn run_polling(app: App, shutdown: CancellationToken) {
-    let Some(sender) = app.telegram.clone() else {
-        tracing::warn!(kind = "warning", "no Telegram bot token: the bot does not run");
-        return;
-    };
-    let api = sender.api().clone();
+/// Polls `api` until `shutdown`; an update is confirmed only after it was handled (at-least-once).
+/// Replies go through `app.messenger` (paced); `api` only receives updates and sets the bot up.
+pub async fn run_polling(app: App, api: BotApi, shutdown: CancellationToken) {
     if let Err(error) = api.delete_webhook().await {
         tracing::warn!(kind = "telegram", %error, "could not remove a webhook before polling");
     }

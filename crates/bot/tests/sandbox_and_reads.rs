@@ -45,7 +45,7 @@ async fn the_sandbox_checkout_pays_through_the_signed_webhook_and_the_owner_sees
         app.send_as(Method::POST, &owner, "/api/v1/channels", Some(&body())).await.json().await.unwrap();
     let id = channel["id"].as_str().unwrap().to_owned();
     app.send_as(Method::POST, &owner, &format!("/api/v1/channels/{id}/check"), None).await;
-    tokio::spawn(paygate_bot::run_polling(app.app.clone(), app.shutdown_token()));
+    tokio::spawn(paygate_bot::run_polling(app.app.clone(), app.bot(), app.shutdown_token()));
 
     let user = 31_001;
     let payload = format!("{}_g", id.replace('-', ""));

@@ -26,6 +26,9 @@ pub struct Platform {
     pub app: App,
     /// The sandbox payment provider when NOWPayments is not configured (serves the checkout page).
     pub sandbox: Option<Arc<paygate_sandbox::SandboxPayments>>,
+    /// The Bot API client for the bot's front door (polling, webhook registration); `None` without a
+    /// bot token. Use cases reach Telegram only through `app.messenger`.
+    pub bot: Option<paygate_telegram::BotApi>,
     pub keys: Keys,
     pub config: Config,
     embedded: Option<EmbeddedPostgres>,
@@ -75,7 +78,7 @@ impl Platform {
             }
             return Err(error.into());
         }
-        let (app, sandbox) = match wire_app(pool.clone(), &config, &keys) {
+        let (app, sandbox, bot) = match wire_app(pool.clone(), &config, &keys) {
             Ok(wired) => wired,
             Err(error) => {
                 pool.close().await;
@@ -85,7 +88,7 @@ impl Platform {
                 return Err(error);
             }
         };
-        Ok(Self { app, sandbox, keys, config, embedded })
+        Ok(Self { app, sandbox, bot, keys, config, embedded })
     }
 
     /// Closes the pool and stops the embedded server, if any.
@@ -103,7 +106,7 @@ fn wire_app(
     pool: sqlx::PgPool,
     config: &Config,
     keys: &Keys,
-) -> anyhow::Result<(App, Option<Arc<paygate_sandbox::SandboxPayments>>)> {
+) -> anyhow::Result<(App, Option<Arc<paygate_sandbox::SandboxPayments>>, Option<paygate_telegram::BotApi>)> {
     let http = reqwest::Client::new();
     let mut settings = Settings::new(config.public_url.clone(), keys.jwt_secret.clone());
     settings.provider_min_price_usd = config.provider_min_price_usd;
@@ -159,8 +162,8 @@ fn wire_app(
                 (sandbox.clone() as Arc<dyn PaymentGateway>, Some(sandbox))
             }
         };
-    let adapters = Adapters { mailer, messenger, bot, payments };
-    Ok((App::new(pool, settings, adapters), sandbox))
+    let adapters = Adapters { mailer, messenger, payments };
+    Ok((App::new(pool, settings, adapters), sandbox, bot))
 }
 
 /// The live adapter with the account login for list look-ups, when configured (else a warning: invoices

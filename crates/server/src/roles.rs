@@ -68,19 +68,21 @@ pub async fn run(platform: Platform, role: Role, shutdown: CancellationToken) ->
         tasks.spawn(async move { worker.run(token).await.map_err(anyhow::Error::from) });
     }
     if matches!(role, Role::All | Role::Bot) {
-        if platform.config.telegram_bot_token.is_none() {
+        if let Some(api) = platform.bot.clone() {
+            if platform.config.telegram_webhook {
+                register_webhook(&app, &api).await?;
+            } else {
+                let (app, token) = (app.clone(), shutdown.clone());
+                tasks.spawn(async move {
+                    paygate_bot::run_polling(app, api, token).await;
+                    Ok(())
+                });
+            }
+        } else {
             tracing::warn!(
                 kind = "warning",
                 "PAYGATE_TELEGRAM_BOT_TOKEN unset: the Telegram bot is disabled"
             );
-        } else if platform.config.telegram_webhook {
-            register_webhook(&app).await?;
-        } else {
-            let (app, token) = (app.clone(), shutdown.clone());
-            tasks.spawn(async move {
-                paygate_bot::run_polling(app, token).await;
-                Ok(())
-            });
         }
     }
     tracing::info!(kind = "complete", ?role, public_url = %platform.config.public_url, "Paygate is running");
@@ -101,14 +103,12 @@ pub async fn run(platform: Platform, role: Role, shutdown: CancellationToken) ->
 }
 
 /// Webhook mode: Telegram posts updates to `/webhooks/telegram` of any `serve` instance.
-async fn register_webhook(app: &App) -> anyhow::Result<()> {
-    let (Some(sender), Some(secret)) = (&app.telegram, &app.settings.telegram_webhook_secret) else {
+async fn register_webhook(app: &App, api: &paygate_telegram::BotApi) -> anyhow::Result<()> {
+    let Some(secret) = &app.settings.telegram_webhook_secret else {
         return Ok(());
     };
     let url = format!("{}/webhooks/telegram", app.settings.public_url.as_str().trim_end_matches('/'));
-    sender
-        .api()
-        .set_webhook(&url, secrecy::ExposeSecret::expose_secret(secret))
+    api.set_webhook(&url, secrecy::ExposeSecret::expose_secret(secret))
         .await
         .map_err(|e| anyhow::anyhow!("setWebhook failed: {e}"))?;
     tracing::info!(kind = "telegram", %url, "Telegram webhook registered");

@@ -3,7 +3,9 @@
 use paygate_domain::messenger::MessengerError;
 use serde::{Deserialize, Serialize, de::IgnoredAny};
 
-use crate::{BotApi, types::InviteLinkRequest};
+use paygate_domain::messenger::InviteLinkRequest;
+
+use crate::BotApi;
 
 /// Telegram's bounds for invite links.
 const MAX_LINK_NAME_CHARS: usize = 32;

@@ -12,9 +12,11 @@ mod updates;
 mod wire;
 
 pub use client::{BotApi, BotIdentity};
+pub use paygate_domain::messenger::{
+    InlineButton, InlineKeyboard, InvalidCallbackData, InviteLinkRequest, MAX_CALLBACK_DATA_BYTES,
+};
 pub use polling::ALLOWED_UPDATES;
 pub use types::{
-    CallbackQuery, IncomingMessage, InlineButton, InlineKeyboard, InvalidCallbackData, InviteLinkRequest,
-    JoinRequest, MAX_CALLBACK_DATA_BYTES, MemberUpdate, TelegramUser, Update, UpdateKind,
+    CallbackQuery, IncomingMessage, JoinRequest, MemberUpdate, TelegramUser, Update, UpdateKind,
 };
 pub use updates::{InvalidUpdate, parse_update, update_from_value};

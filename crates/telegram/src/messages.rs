@@ -3,7 +3,9 @@
 use paygate_domain::messenger::MessengerError;
 use serde::{Deserialize, Serialize, de::IgnoredAny};
 
-use crate::{BotApi, types::InlineKeyboard};
+use paygate_domain::messenger::InlineKeyboard;
+
+use crate::BotApi;
 
 #[derive(Serialize)]
 struct LinkPreviewOptions {

@@ -22,6 +22,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub pool: PgPool,
     pub app: App,
+    /// The Bot API client of the bot's front door (polling), when the app talks to a fake Telegram.
+    pub bot: Option<paygate_telegram::BotApi>,
     shutdown: CancellationToken,
 }
 
@@ -137,6 +139,12 @@ impl TestApp {
             .expect("mail query")
     }
 
+    /// The Bot API client for `paygate_bot::run_polling` (the app must have been started with a fake
+    /// Telegram).
+    pub fn bot(&self) -> paygate_telegram::BotApi {
+        self.bot.clone().expect("the test app was started without a fake Telegram")
+    }
+
     /// A token that stops the app's server and worker.
     pub fn shutdown_token(&self) -> CancellationToken {
         self.shutdown.clone()
@@ -160,6 +168,16 @@ pub async fn spawn_app_with_worker() -> TestApp {
 }
 
 pub async fn spawn_app_with(options: TestAppOptions<'_>) -> TestApp {
+    spawn(options, None).await
+}
+
+/// Like [`spawn_app_with_worker`], with `messenger` (e.g. an
+/// [`InMemoryMessenger`](crate::in_memory_messenger::InMemoryMessenger)) as the Telegram adapter.
+pub async fn spawn_app_with_messenger(messenger: Arc<dyn Messenger>) -> TestApp {
+    spawn(TestAppOptions { worker: true, ..TestAppOptions::default() }, Some(messenger)).await
+}
+
+async fn spawn(options: TestAppOptions<'_>, messenger: Option<Arc<dyn Messenger>>) -> TestApp {
     let pool = fresh_database().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("cannot bind port 0");
     let addr = listener.local_addr().expect("no local address");
@@ -170,7 +188,7 @@ pub async fn spawn_app_with(options: TestAppOptions<'_>) -> TestApp {
     let bot = options.telegram.map(|fake| {
         paygate_telegram::BotApi::new(fake.base_url(), SecretString::from(fake.token()), http.clone())
     });
-    let messenger = bot.clone().map(|api| Arc::new(api) as Arc<dyn Messenger>);
+    let messenger = bot.clone().map(|api| Arc::new(api) as Arc<dyn Messenger>).or(messenger);
     let (payments, sandbox): (Arc<dyn PaymentGateway>, _) = match options.nowpayments {
         Some((fake, key, ipn_secret)) => {
             settings.ipn_secret = SecretString::from(ipn_secret.to_owned());
@@ -200,7 +218,7 @@ pub async fn spawn_app_with(options: TestAppOptions<'_>) -> TestApp {
     if let Some(adjust) = options.settings {
         adjust(&mut settings);
     }
-    let app = App::new(pool.clone(), settings, Adapters { mailer, messenger, bot, payments });
+    let app = App::new(pool.clone(), settings, Adapters { mailer, messenger, payments });
     let shutdown = CancellationToken::new();
     let state = HttpState::new(app.clone(), sandbox);
     let token = shutdown.clone();
@@ -213,5 +231,5 @@ pub async fn spawn_app_with(options: TestAppOptions<'_>) -> TestApp {
             .with_crons(paygate_app::jobs::crons());
         tokio::spawn(worker.run(shutdown.clone()));
     }
-    TestApp { addr, http: reqwest::Client::new(), pool, app, shutdown }
+    TestApp { addr, http: reqwest::Client::new(), pool, app, bot, shutdown }
 }

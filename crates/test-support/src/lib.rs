@@ -9,7 +9,7 @@ mod fake_server;
 
 pub use app::{
     SANDBOX_IPN_SECRET, TEST_JWT_SECRET, TestApp, TestAppOptions, spawn_app, spawn_app_with,
-    spawn_app_with_worker,
+    spawn_app_with_messenger, spawn_app_with_worker,
 };
 pub use conservation::{assert_payments_conserved, payment_violations};
 pub use database::fresh_database;
@@ -17,3 +17,4 @@ pub mod anvil;
 pub mod fake_changenow;
 pub mod fake_nowpayments;
 pub mod fake_telegram;
+pub mod in_memory_messenger;

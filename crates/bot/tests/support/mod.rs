@@ -66,7 +66,7 @@ impl World {
         let path = format!("/api/v1/channels/{}/check", channel["id"].as_str().unwrap());
         let checked: Value = app.send_as(Method::POST, &token, &path, None).await.json().await.unwrap();
         assert_eq!(checked["readiness"]["ready"], true, "{checked}");
-        tokio::spawn(paygate_bot::run_polling(app.app.clone(), app.shutdown_token()));
+        tokio::spawn(paygate_bot::run_polling(app.app.clone(), app.bot(), app.shutdown_token()));
         World { telegram, nowpayments, app, channel: checked, owner: token }
     }
 
