@@ -1,5 +1,5 @@
 //! Expiry: a sweep every minute queues reminders (3 and 1 days before) and removals, each once per
-//! expiry; removals ban then unban through the paced sender, effectively once (see `removal`).
+//! expiry; removals ban then unban through the paced messenger, effectively once (see `removal`).
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

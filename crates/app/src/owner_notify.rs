@@ -1,5 +1,5 @@
 //! Owner notifications in Telegram: payments, daily expiry digests, readiness loss, payout events.
-//! Sent as durable jobs through the paced sender, only when enabled and only to the owner's linked
+//! Sent as durable jobs through the paced messenger, only when enabled and only to the owner's linked
 //! Telegram account; a chat that blocked the bot is recorded and not retried.
 
 use async_trait::async_trait;
