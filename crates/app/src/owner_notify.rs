@@ -64,7 +64,7 @@ impl OwnerEvent {
                 format!("📊 <b>{title}</b>: {count} subscription(s) expired on {}.", day.format("%Y-%m-%d"))
             }
             Self::ChannelNotReady { missing } => format!(
-                "⚠️ <b>{title}</b> stopped selling: {}. Fix the bot's rights, then check the channel in the dashboard.",
+                "⚠️ <b>{title}</b> stopped selling: {}. Fix what is listed, then check the channel in the dashboard.",
                 texts::escape(&missing.join("; "))
             ),
             Self::PayoutCompleted { amount, currency, tx_hash } => format!(
