@@ -106,10 +106,13 @@ impl World {
     pub async fn buy(&self, user: i64, letter: char) -> String {
         let before = self.telegram.messages_to(user).len();
         self.say(user, &format!("/start {}", self.payload(letter)));
-        let offer = self.messages_to(user, before + 1).await.pop().unwrap();
         let wanted = format!("pay:{}", self.payload(letter));
-        let buttons = callback_data(&offer.reply_markup);
-        assert!(buttons.contains(&wanted), "{buttons:?}");
+        // Wait for the offer itself: a DM of an earlier purchase (its invite) may land meanwhile.
+        eventually(&format!("the offer with button {wanted}"), || {
+            let sent = self.telegram.messages_to(user);
+            sent.get(before..)?.iter().any(|m| callback_data(&m.reply_markup).contains(&wanted)).then_some(())
+        })
+        .await;
         let invoices_before = self.nowpayments.invoices().len();
         self.press(user, &wanted);
         eventually("an invoice at the provider", || {
