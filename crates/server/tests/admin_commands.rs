@@ -15,7 +15,11 @@ use nix::{
     sys::signal::{Signal, kill},
     unistd::Pid,
 };
-use sqlx::{ConnectOptions, Connection, postgres::PgConnectOptions};
+use sqlx::Connection;
+
+mod embedded_pg;
+
+use embedded_pg::{alive, connect, postmaster};
 
 const BIN: &str = env!("CARGO_BIN_EXE_paygate");
 /// Only a hang detector: a healthy admin command needs a small fraction of it.
@@ -68,18 +72,6 @@ fn create_operator(data_dir: &Path, username: &str) -> Output {
     admin(data_dir, &["operator", "create", "--username", username, "--email", &email], "operator-horse-42")
 }
 
-fn postmaster(data_dir: &Path) -> Option<(i32, u16)> {
-    let contents = std::fs::read_to_string(data_dir.join("postgres/postmaster.pid")).ok()?;
-    let mut lines = contents.lines();
-    let pid = lines.next()?.trim().parse().ok()?;
-    let port = lines.nth(2)?.trim().parse().ok()?;
-    Some((pid, port))
-}
-
-fn alive(pid: i32) -> bool {
-    kill(Pid::from_raw(pid), None).is_ok()
-}
-
 async fn ready(client: &reqwest::Client, port: u16) -> bool {
     let url = format!("http://127.0.0.1:{port}/readyz");
     matches!(client.get(url).send().await, Ok(response) if response.status().is_success())
@@ -104,17 +96,7 @@ async fn start_up(data_dir: &Path, port: u16, log: &Path) -> Child {
 }
 
 async fn role_of(data_dir: &Path, username: &str) -> Option<String> {
-    let (_, port) = postmaster(data_dir).expect("server running");
-    let password = std::fs::read_to_string(data_dir.join("postgres-password")).unwrap();
-    let mut conn = PgConnectOptions::new()
-        .host("127.0.0.1")
-        .port(port)
-        .username("paygate")
-        .password(password.trim())
-        .database("paygate")
-        .connect()
-        .await
-        .unwrap();
+    let mut conn = connect(data_dir).await;
     let role = sqlx::query_scalar("SELECT role::text FROM users WHERE username = $1")
         .bind(username)
         .fetch_optional(&mut conn)

@@ -13,7 +13,11 @@ use nix::{
     sys::signal::{Signal, kill},
     unistd::Pid,
 };
-use sqlx::{ConnectOptions, Connection, postgres::PgConnectOptions};
+use sqlx::Connection;
+
+mod embedded_pg;
+
+use embedded_pg::{alive, connect, postmaster};
 
 const BIN: &str = env!("CARGO_BIN_EXE_paygate");
 
@@ -81,32 +85,6 @@ async fn wait_ready(port: u16, child: &mut Child) {
     panic!("paygate did not become ready");
 }
 
-fn postmaster_pid(data_dir: &Path) -> Option<(i32, u16)> {
-    let contents = std::fs::read_to_string(data_dir.join("postgres/postmaster.pid")).ok()?;
-    let mut lines = contents.lines();
-    let pid = lines.next()?.trim().parse().ok()?;
-    let port = lines.nth(2)?.trim().parse().ok()?;
-    Some((pid, port))
-}
-
-fn alive(pid: i32) -> bool {
-    kill(Pid::from_raw(pid), None).is_ok()
-}
-
-async fn connect(data_dir: &Path) -> sqlx::PgConnection {
-    let (_, port) = postmaster_pid(data_dir).expect("server running");
-    let password = std::fs::read_to_string(data_dir.join("postgres-password")).unwrap();
-    PgConnectOptions::new()
-        .host("127.0.0.1")
-        .port(port)
-        .username("paygate")
-        .password(password.trim())
-        .database("paygate")
-        .connect()
-        .await
-        .unwrap()
-}
-
 fn terminate(mut child: Child) {
     kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).unwrap();
     let status = child.wait().unwrap();
@@ -129,10 +107,10 @@ async fn embedded_database_persists_across_restarts_without_reinitialising_and_l
         .await
         .unwrap();
     conn.close().await.unwrap();
-    let (first_pid, _) = postmaster_pid(&data_dir).unwrap();
+    let (first_pid, _) = postmaster(&data_dir).unwrap();
     terminate(child);
     assert!(!alive(first_pid), "PostgreSQL still running after paygate stopped");
-    assert!(postmaster_pid(&data_dir).is_none(), "postmaster.pid left behind: not a clean stop");
+    assert!(postmaster(&data_dir).is_none(), "postmaster.pid left behind: not a clean stop");
 
     let mut child = start(&data_dir, port, &log);
     wait_ready(port, &mut child).await;
@@ -140,7 +118,7 @@ async fn embedded_database_persists_across_restarts_without_reinitialising_and_l
     let note: String = sqlx::query_scalar("SELECT note FROM survivor").fetch_one(&mut conn).await.unwrap();
     assert_eq!(note, "written before the restart");
     conn.close().await.unwrap();
-    let (second_pid, _) = postmaster_pid(&data_dir).unwrap();
+    let (second_pid, _) = postmaster(&data_dir).unwrap();
     terminate(child);
     assert!(!alive(second_pid));
 
@@ -162,7 +140,7 @@ async fn a_postgres_left_behind_by_a_killed_paygate_is_stopped_and_reused_on_the
 
     let mut child = start(&data_dir, port, &log);
     wait_ready(port, &mut child).await;
-    let (orphan, _) = postmaster_pid(&data_dir).unwrap();
+    let (orphan, _) = postmaster(&data_dir).unwrap();
     child.kill().unwrap(); // SIGKILL: no chance to stop PostgreSQL
     child.wait().unwrap();
     assert!(alive(orphan), "PostgreSQL runs in its own process group and survives a SIGKILL of paygate");
@@ -170,7 +148,7 @@ async fn a_postgres_left_behind_by_a_killed_paygate_is_stopped_and_reused_on_the
     let mut child = start(&data_dir, port, &log);
     wait_ready(port, &mut child).await;
     assert!(!alive(orphan), "the leftover server was stopped");
-    let (pid, _) = postmaster_pid(&data_dir).unwrap();
+    let (pid, _) = postmaster(&data_dir).unwrap();
     terminate(child);
     assert!(!alive(pid));
 }
@@ -210,7 +188,7 @@ async fn embedded_mode_works_for_an_ordinary_user_too() {
     let port = free_port();
     let mut child = start_as(Some("postgres"), &data_dir, port, &log);
     wait_ready(port, &mut child).await;
-    let (pid, _) = postmaster_pid(&data_dir).unwrap();
+    let (pid, _) = postmaster(&data_dir).unwrap();
     let mut conn = connect(&data_dir).await;
     let user: String = sqlx::query_scalar("SELECT current_user::text").fetch_one(&mut conn).await.unwrap();
     conn.close().await.unwrap();
