@@ -6,17 +6,19 @@ use paygate_jobs::{CronSpec, Registry};
 
 use crate::{
     App,
-    expiry::{ReminderHandler, RemoveHandler, SweepHandler, SweepSubscriptions},
+    accounts::mail::SendMailHandler,
+    channels::offer_posts::PostOfferHandler,
+    channels::offer_requests::{RepostDueHandler, RepostDueOffers},
+    channels::readiness_recheck::{
+        CheckChannelHandler, RECHECK_PASS_EVERY, RecheckDueHandler, RecheckProvenChannels,
+    },
     housekeeping::{PurgeFinishedJobs, PurgeFinishedJobsHandler},
-    invite_joins::RemoveIntruderHandler,
-    invites::{IssueInviteHandler, RevokeInviteHandler},
-    mail::SendMailHandler,
-    notify::SendMessageHandler,
-    offer_posts::PostOfferHandler,
-    offer_requests::{RepostDueHandler, RepostDueOffers},
-    owner_notify::{ExpiryDigest, ExpiryDigestHandler, NotifyOwnerHandler},
-    readiness_recheck::{CheckChannelHandler, RECHECK_PASS_EVERY, RecheckDueHandler, RecheckProvenChannels},
-    reconcile::{CheckInvoiceHandler, ReconcileHandler, ReconcileInvoices},
+    messages::notify::SendMessageHandler,
+    owners::notify::{ExpiryDigest, ExpiryDigestHandler, NotifyOwnerHandler},
+    subscribers::expiry::{ReminderHandler, RemoveHandler, SweepHandler, SweepSubscriptions},
+    subscribers::invite_joins::RemoveIntruderHandler,
+    subscribers::invites::{IssueInviteHandler, RevokeInviteHandler},
+    subscribers::reconcile::{CheckInvoiceHandler, ReconcileHandler, ReconcileInvoices},
 };
 
 /// Handlers for every job kind this build knows.

@@ -4,7 +4,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use paygate_app::{AppError, invites, notify};
+use paygate_app::{AppError, messages::notify, subscribers::invites};
 use paygate_domain::messenger::{InlineButton, InlineKeyboard};
 use paygate_test_support::{
     in_memory_messenger::{InMemoryMessenger, MessengerCall},

@@ -1,6 +1,6 @@
 //! Button presses: pay for a tier, show status, re-issue an invite, renew, donate a preset amount.
 
-use paygate_app::{App, AppError, AppResult, subscribers, texts};
+use paygate_app::{App, AppError, AppResult, messages::texts, subscribers};
 use paygate_telegram::CallbackQuery;
 
 use crate::reply;
@@ -30,7 +30,7 @@ pub async fn on_callback(app: &App, query: CallbackQuery) -> AppResult<()> {
     reply::ack(app, &query.id, toast.as_deref()).await?;
     match result {
         // The toast says it; a message per refused press would spend the sends the limit protects.
-        Err(AppError::Conflict { code: paygate_app::invites::REISSUE_LIMITED, .. }) => Ok(()),
+        Err(AppError::Conflict { code: paygate_app::subscribers::invites::REISSUE_LIMITED, .. }) => Ok(()),
         Err(AppError::Conflict { message, .. }) => {
             reply::send(app, user, &texts::escape(&message), vec![]).await
         }

@@ -1,7 +1,7 @@
 //! Text commands: `/start <payload>`, `/status`, `/help`, `/cancel`, the owner's `/link` and
 //! `/mychannels`; other text answers the dialogue.
 
-use paygate_app::{App, AppResult, owner_commands, subscribers};
+use paygate_app::{App, AppResult, owners::commands, subscribers};
 use paygate_telegram::IncomingMessage;
 
 use crate::reply;
@@ -18,8 +18,8 @@ pub async fn on_message(app: &App, message: IncomingMessage) -> AppResult<()> {
     let shown = match command.split('@').next().unwrap_or("") {
         "/start" => subscribers::start(app, from.id, argument.trim()).await?,
         "/status" => subscribers::status(app, from.id).await?,
-        "/link" => owner_commands::link(app, from.id, argument.trim()).await?,
-        "/mychannels" => owner_commands::my_channels(app, from.id).await?,
+        "/link" => commands::link(app, from.id, argument.trim()).await?,
+        "/mychannels" => commands::my_channels(app, from.id).await?,
         "/cancel" => subscribers::cancel(app, from.id).await?,
         _ if !text.starts_with('/') => subscribers::text(app, from.id, text).await?,
         _ => subscribers::help(),

@@ -18,7 +18,7 @@ pub async fn handle_update(app: &App, update: Update) {
     let result = match update.kind {
         UpdateKind::Message(message) => commands::on_message(app, message).await,
         UpdateKind::CallbackQuery(query) => callbacks::on_callback(app, query).await,
-        UpdateKind::ChatJoinRequest(request) => paygate_app::invites::decide_join_request(
+        UpdateKind::ChatJoinRequest(request) => paygate_app::subscribers::invites::decide_join_request(
             app,
             request.chat_id,
             request.from.id,
@@ -27,7 +27,7 @@ pub async fn handle_update(app: &App, update: Update) {
         .await
         .map(|_| ()),
         UpdateKind::ChatMember(member) if member.joined() => {
-            paygate_app::invite_joins::on_member_joined(
+            paygate_app::subscribers::invite_joins::on_member_joined(
                 app,
                 member.chat_id,
                 member.user.id,

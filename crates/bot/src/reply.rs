@@ -1,6 +1,6 @@
 //! Replies to the subscriber, through the app's (paced) messenger.
 
-use paygate_app::{App, AppError, AppResult, notify::Button, subscribers::Reply};
+use paygate_app::{App, AppError, AppResult, messages::notify::Button, subscribers::Reply};
 
 /// Shows what a use case answered.
 pub async fn show(app: &App, chat_id: i64, reply: Reply) -> AppResult<()> {
@@ -9,8 +9,8 @@ pub async fn show(app: &App, chat_id: i64, reply: Reply) -> AppResult<()> {
 
 /// Sends `text` with `buttons` to `chat_id` now (replies are answers, not side effects to queue).
 pub async fn send(app: &App, chat_id: i64, text: &str, buttons: Vec<Vec<Button>>) -> AppResult<()> {
-    let keyboard =
-        paygate_app::notify::keyboard(&buttons).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    let keyboard = paygate_app::messages::notify::keyboard(&buttons)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     app.messenger
         .send_message(chat_id, text, keyboard.as_ref())
         .await

@@ -124,7 +124,8 @@ impl World {
         .await
         .unwrap();
         let mut conn = self.app.pool.acquire().await.unwrap();
-        let pass = paygate_app::readiness_recheck::RecheckProvenChannels { tick: chrono::Utc::now() };
+        let pass =
+            paygate_app::channels::readiness_recheck::RecheckProvenChannels { tick: chrono::Utc::now() };
         paygate_jobs::enqueue(&mut conn, &pass).await.unwrap();
         drop(conn);
         until("the scheduled check", || async {

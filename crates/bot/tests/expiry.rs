@@ -8,7 +8,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use paygate_app::expiry::SweepSubscriptions;
+use paygate_app::subscribers::expiry::SweepSubscriptions;
 use support::{CLOSED, World, eventually, until};
 
 async fn subscribed(world: &World, user: i64) {

@@ -6,7 +6,7 @@
 mod support;
 
 use chrono::{DateTime, Utc};
-use paygate_app::reconcile::ReconcileInvoices;
+use paygate_app::subscribers::reconcile::ReconcileInvoices;
 use support::{World, eventually};
 
 #[tokio::test]

@@ -6,7 +6,7 @@
 mod support;
 
 use chrono::{DateTime, Duration, Utc};
-use paygate_app::payment_intake::{self, Outcome, Source};
+use paygate_app::subscribers::payment_intake::{self, Outcome, Source};
 use paygate_domain::payment_gateway::{PaymentStatus, PaymentUpdate};
 use rust_decimal::Decimal;
 use serde_json::Value;

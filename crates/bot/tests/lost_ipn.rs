@@ -7,7 +7,7 @@
 mod support;
 
 use chrono::Utc;
-use paygate_app::reconcile::ReconcileInvoices;
+use paygate_app::subscribers::reconcile::ReconcileInvoices;
 use paygate_domain::payment_gateway::PaymentStatus;
 use paygate_test_support::fake_nowpayments::FakeNowPayments;
 use serde_json::Value;

@@ -5,7 +5,7 @@
 mod support;
 
 use chrono::Utc;
-use paygate_app::offer_requests::RepostDueOffers;
+use paygate_app::channels::offer_requests::RepostDueOffers;
 use paygate_test_support::fake_telegram::{DEFAULT_BOT_USERNAME, SentMessage};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};

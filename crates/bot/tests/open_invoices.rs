@@ -7,7 +7,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use paygate_app::invoicing::MAX_OPEN_INVOICES;
+use paygate_app::subscribers::invoicing::MAX_OPEN_INVOICES;
 use paygate_test_support::fake_telegram::FakeTelegram;
 use support::{World, eventually, urls};
 
@@ -110,7 +110,7 @@ async fn one_users_updates_are_handled_in_order_while_other_users_are_served() {
 async fn a_pay_request_while_the_same_invoice_is_being_created_waits_for_it_instead_of_creating_another() {
     use paygate_app::{
         AppError,
-        invoicing::{self, Choice},
+        subscribers::invoicing::{self, Choice},
     };
     use paygate_domain::{channel::TierLevel, ids::ChannelId};
 

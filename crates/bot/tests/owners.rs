@@ -224,11 +224,11 @@ async fn the_daily_digest_counts_yesterdays_expiries_in_one_message() {
     .unwrap();
     let midnight = chrono::Utc::now().date_naive().and_hms_opt(0, 0, 0).unwrap().and_utc();
     let mut conn = world.app.pool.acquire().await.unwrap();
-    paygate_jobs::enqueue(&mut conn, &paygate_app::owner_notify::ExpiryDigest { tick: midnight })
+    paygate_jobs::enqueue(&mut conn, &paygate_app::owners::notify::ExpiryDigest { tick: midnight })
         .await
         .unwrap();
     // The same tick twice (e.g. two instances catching up) still sends one digest.
-    paygate_jobs::enqueue(&mut conn, &paygate_app::owner_notify::ExpiryDigest { tick: midnight })
+    paygate_jobs::enqueue(&mut conn, &paygate_app::owners::notify::ExpiryDigest { tick: midnight })
         .await
         .unwrap();
     drop(conn);

@@ -6,7 +6,7 @@
 mod support;
 
 use chrono::{DateTime, Utc};
-use paygate_app::expiry::{RemoveHandler, RemoveSubscriber, SweepSubscriptions};
+use paygate_app::subscribers::expiry::{RemoveHandler, RemoveSubscriber, SweepSubscriptions};
 use paygate_jobs::{Handler, JobContext, JobId};
 use support::{CLOSED, World, eventually, until};
 use uuid::Uuid;

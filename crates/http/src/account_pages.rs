@@ -8,7 +8,7 @@ use axum::{
 };
 use paygate_app::{
     AppError,
-    account_recovery::{self, ResetPasswordInput, TokenInput},
+    accounts::recovery::{self, ResetPasswordInput, TokenInput},
 };
 use serde::Deserialize;
 
@@ -50,7 +50,7 @@ pub async fn verify(
     Form(form): Form<TokenQuery>,
 ) -> Html<String> {
     let input = TokenInput { token: form.token };
-    match account_recovery::verify_email(&state.app, &input, &client).await {
+    match recovery::verify_email(&state.app, &input, &client).await {
         Ok(()) => {
             page("E-mail confirmed", "<p>✅ Your e-mail address is confirmed. You can close this page.</p>")
         }
@@ -78,7 +78,7 @@ pub async fn reset(
     Form(form): Form<ResetForm>,
 ) -> Html<String> {
     let input = ResetPasswordInput { token: form.token, new_password: form.new_password };
-    match account_recovery::reset_password(&state.app, &input, &client).await {
+    match recovery::reset_password(&state.app, &input, &client).await {
         Ok(()) => {
             page("Password changed", "<p>✅ Your password is changed. Sign in again with the new one.</p>")
         }

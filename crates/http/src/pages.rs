@@ -16,7 +16,7 @@ use crate::{
 };
 
 /// Escapes `&`, `<`, `>` and `"` for the pages' HTML (text and attribute values). The pages' own
-/// presentation: Telegram texts are escaped in `paygate_app::texts`.
+/// presentation: Telegram texts are escaped in `paygate_app::messages::texts`.
 pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
@@ -44,7 +44,7 @@ pub async fn payment_page(
     State(state): State<HttpState>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Html<String>, ApiError> {
-    let status = paygate_app::invoicing::status(&state.app, id).await?;
+    let status = paygate_app::subscribers::invoicing::status(&state.app, id).await?;
     let message = match status {
         InvoiceStatus::Finished => "✅ Payment received. Your invite is on its way in Telegram.",
         InvoiceStatus::Underpaid => "⚠️ The payment arrived short. Check the bot for details.",
@@ -73,7 +73,7 @@ pub async fn payment_status(
     State(state): State<HttpState>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let status = paygate_app::invoicing::status(&state.app, id).await?;
+    let status = paygate_app::subscribers::invoicing::status(&state.app, id).await?;
     Ok(Json(serde_json::json!({ "status": status })))
 }
 

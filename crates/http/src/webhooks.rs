@@ -7,7 +7,7 @@ use axum::{
     extract::{FromRequestParts, State},
     http::{HeaderMap, StatusCode, request::Parts},
 };
-use paygate_app::payment_intake::{self, Source};
+use paygate_app::subscribers::payment_intake::{self, Source};
 use secrecy::ExposeSecret;
 
 use crate::{HttpState, api::error::ApiError};

@@ -136,7 +136,7 @@ async fn missing_malformed_and_expired_access_tokens_get_401() {
     // A token signed with the right key for a real session, expired a minute ago.
     let user =
         paygate_domain::ids::UserId::from_uuid(session["user"]["id"].as_str().unwrap().parse().unwrap());
-    let claims = jsonwebtoken::decode::<paygate_app::auth::AccessClaims>(
+    let claims = jsonwebtoken::decode::<paygate_app::accounts::auth::AccessClaims>(
         session["access_token"].as_str().unwrap(),
         &jsonwebtoken::DecodingKey::from_secret(TEST_JWT_SECRET.as_bytes()),
         &jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256),
@@ -146,7 +146,8 @@ async fn missing_malformed_and_expired_access_tokens_get_401() {
     let settings = paygate_app::Settings::new("http://x".parse().unwrap(), TEST_JWT_SECRET.to_owned().into());
     let past = chrono::Utc::now() - chrono::Duration::minutes(16);
     let (expired, _) =
-        paygate_app::auth::issue_access_token(&settings, user, claims.sid, claims.role(), past).unwrap();
+        paygate_app::accounts::auth::issue_access_token(&settings, user, claims.sid, claims.role(), past)
+            .unwrap();
     let response = app.get_as(&expired, "/api/v1/auth/me").await;
     assert_eq!(response.status(), 401);
     assert_eq!(error_of(response).await["code"], "token_expired");

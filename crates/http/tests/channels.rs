@@ -373,9 +373,14 @@ async fn operators_can_read_any_channel_but_not_change_it() {
     let app = spawn_app().await;
     let bob = app.owner_token("bob").await;
     let channel = created(&app, &bob, &spec_body()).await;
-    paygate_app::accounts::create_operator(&app.app, "operator1", "ops@example.org", "correct-horse-9")
-        .await
-        .unwrap();
+    paygate_app::accounts::users::create_operator(
+        &app.app,
+        "operator1",
+        "ops@example.org",
+        "correct-horse-9",
+    )
+    .await
+    .unwrap();
     let login =
         app.post("/api/v1/auth/login", &json!({"login": "operator1", "password": "correct-horse-9"})).await;
     let operator = json_of(login).await["access_token"].as_str().unwrap().to_owned();

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use paygate_app::{
     App, AppError,
-    accounts::{self, Client, LoginInput},
+    accounts::users::{self, Client, LoginInput},
 };
 use paygate_test_support::{TestApp, TestAppOptions, spawn_app, spawn_app_with};
 use serde_json::json;
@@ -127,7 +127,7 @@ fn the_password_is_checked_with_no_database_connection_held() {
         });
         let login = tokio::spawn(async move {
             let input = LoginInput { login: "mona".into(), password: "wrong-horse-99".into() };
-            accounts::login(&small, input, &Client::default()).await
+            users::login(&small, input, &Client::default()).await
         });
         // The login has done its database work before the check once its attempt is counted.
         let deadline = Instant::now() + HANG;

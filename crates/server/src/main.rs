@@ -100,7 +100,7 @@ async fn admin(cli: Cli) -> anyhow::Result<()> {
 
 async fn create_operator(platform: &Platform, username: &str, email: &str) -> anyhow::Result<()> {
     let password = read_password()?;
-    match paygate_app::accounts::create_operator(&platform.app, username, email, &password).await {
+    match paygate_app::accounts::users::create_operator(&platform.app, username, email, &password).await {
         Ok(user) => {
             println!("operator {} created ({})", user.username, user.id);
             Ok(())

@@ -14,9 +14,9 @@ use super::{
 };
 use crate::{
     App, AppError, AppResult,
-    invoicing::{self, Choice},
-    notify::Button,
-    texts,
+    messages::notify::Button,
+    messages::texts,
+    subscribers::invoicing::{self, Choice},
 };
 
 /// The amounts offered as buttons, in whole dollars.

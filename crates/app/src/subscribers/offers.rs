@@ -10,9 +10,10 @@ use uuid::Uuid;
 use super::{Reply, dialogue::AfterInvoice};
 use crate::{
     App, AppError, AppResult,
-    invoicing::{self, Choice, PayableInvoice},
-    notify::Button,
-    offer_posts, texts,
+    channels::offer_posts,
+    messages::notify::Button,
+    messages::texts,
+    subscribers::invoicing::{self, Choice, PayableInvoice},
 };
 
 pub(super) const NO_OFFER: &str = "This link does not lead to an offer (anymore).";

@@ -1,6 +1,6 @@
 //! What a use case asks the bot to show: Telegram HTML text and rows of buttons.
 
-use crate::notify::Button;
+use crate::messages::notify::Button;
 
 /// A message to the subscriber; every dynamic part of `text` is already escaped.
 #[derive(Debug, Clone, PartialEq, Eq)]

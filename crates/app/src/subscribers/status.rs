@@ -4,7 +4,7 @@ use paygate_domain::status::SubscriptionStatus;
 use uuid::Uuid;
 
 use super::Reply;
-use crate::{App, AppError, AppResult, invites, notify::Button, texts};
+use crate::{App, AppError, AppResult, messages::notify::Button, messages::texts, subscribers::invites};
 
 /// Lists the subscriber's subscriptions with renew and new-invite buttons.
 pub async fn status(app: &App, user: i64) -> AppResult<Reply> {

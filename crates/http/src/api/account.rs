@@ -1,7 +1,7 @@
 //! `/api/v1/account/*`: the signed-in owner's account extras (Telegram link code).
 
 use axum::{extract::State, http::StatusCode};
-use paygate_app::owner_link::{self, LinkCode};
+use paygate_app::owners::link::{self, LinkCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
@@ -27,5 +27,5 @@ async fn telegram_link(
     State(state): State<HttpState>,
     user: AuthUser,
 ) -> Result<(StatusCode, axum::Json<LinkCode>), ApiError> {
-    Ok((StatusCode::CREATED, axum::Json(owner_link::create_code(&state.app, user.id).await?)))
+    Ok((StatusCode::CREATED, axum::Json(link::create_code(&state.app, user.id).await?)))
 }

@@ -1,7 +1,7 @@
 //! `GET /api/v1/audit`: the caller's own audit entries.
 
 use axum::extract::State;
-use paygate_app::audit::{self, AuditEntry};
+use paygate_app::accounts::audit::{self, AuditEntry};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::{router::OpenApiRouter, routes};
 

@@ -2,8 +2,8 @@
 
 use axum::{extract::State, http::StatusCode};
 use paygate_app::{
-    account_recovery::{self, ChangePasswordInput, ForgotPasswordInput, ResetPasswordInput, TokenInput},
-    accounts::{self, AuthSession, LoginInput, SignupInput, UserView},
+    accounts::recovery::{self, ChangePasswordInput, ForgotPasswordInput, ResetPasswordInput, TokenInput},
+    accounts::users::{self, AuthSession, LoginInput, SignupInput, UserView},
 };
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -48,7 +48,7 @@ async fn signup(
     ClientInfo(client): ClientInfo,
     ApiJson(input): ApiJson<SignupInput>,
 ) -> Result<(StatusCode, axum::Json<AuthSession>), ApiError> {
-    let session = accounts::signup(&state.app, input, &client).await?;
+    let session = users::signup(&state.app, input, &client).await?;
     Ok((StatusCode::CREATED, axum::Json(session)))
 }
 
@@ -64,7 +64,7 @@ async fn login(
     ClientInfo(client): ClientInfo,
     ApiJson(input): ApiJson<LoginInput>,
 ) -> Result<axum::Json<AuthSession>, ApiError> {
-    Ok(axum::Json(accounts::login(&state.app, input, &client).await?))
+    Ok(axum::Json(users::login(&state.app, input, &client).await?))
 }
 
 /// Trade a refresh token for a new pair (the old one is spent; reusing it ends the session).
@@ -78,7 +78,7 @@ async fn refresh(
     ClientInfo(client): ClientInfo,
     ApiJson(input): ApiJson<RefreshInput>,
 ) -> Result<axum::Json<AuthSession>, ApiError> {
-    Ok(axum::Json(accounts::refresh(&state.app, &input.refresh_token, &client).await?))
+    Ok(axum::Json(users::refresh(&state.app, &input.refresh_token, &client).await?))
 }
 
 /// End the session of a refresh token (its access tokens stop working too).
@@ -89,7 +89,7 @@ async fn logout(
     ClientInfo(client): ClientInfo,
     ApiJson(input): ApiJson<RefreshInput>,
 ) -> Result<StatusCode, ApiError> {
-    accounts::logout(&state.app, &input.refresh_token, &client).await?;
+    users::logout(&state.app, &input.refresh_token, &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -100,7 +100,7 @@ async fn logout(
         (status = 401, description = "missing, invalid or expired token", body = ErrorBody),
     ))]
 async fn me(State(state): State<HttpState>, user: AuthUser) -> Result<axum::Json<UserView>, ApiError> {
-    Ok(axum::Json(accounts::load_user(&state.app, user.id).await?))
+    Ok(axum::Json(users::load_user(&state.app, user.id).await?))
 }
 
 /// Confirm the e-mail address with the token from the mail.
@@ -114,7 +114,7 @@ async fn verify_email(
     ClientInfo(client): ClientInfo,
     ApiJson(input): ApiJson<TokenInput>,
 ) -> Result<StatusCode, ApiError> {
-    account_recovery::verify_email(&state.app, &input, &client).await?;
+    recovery::verify_email(&state.app, &input, &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -125,7 +125,7 @@ async fn verify_email(
         (status = 429, description = "at most 5 account mails per hour", body = ErrorBody),
     ))]
 async fn resend_verification(State(state): State<HttpState>, user: AuthUser) -> Result<StatusCode, ApiError> {
-    account_recovery::resend_verification(&state.app, user.id).await?;
+    recovery::resend_verification(&state.app, user.id).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -140,7 +140,7 @@ async fn forgot_password(
     ClientInfo(client): ClientInfo,
     ApiJson(input): ApiJson<ForgotPasswordInput>,
 ) -> Result<StatusCode, ApiError> {
-    account_recovery::forgot_password(&state.app, &input, &client).await?;
+    recovery::forgot_password(&state.app, &input, &client).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -155,7 +155,7 @@ async fn reset_password(
     ClientInfo(client): ClientInfo,
     ApiJson(input): ApiJson<ResetPasswordInput>,
 ) -> Result<StatusCode, ApiError> {
-    account_recovery::reset_password(&state.app, &input, &client).await?;
+    recovery::reset_password(&state.app, &input, &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -172,6 +172,6 @@ async fn change_password(
     ClientInfo(client): ClientInfo,
     ApiJson(input): ApiJson<ChangePasswordInput>,
 ) -> Result<StatusCode, ApiError> {
-    account_recovery::change_password(&state.app, user.id, user.session, &input, &client).await?;
+    recovery::change_password(&state.app, user.id, user.session, &input, &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }

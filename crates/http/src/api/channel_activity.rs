@@ -1,7 +1,7 @@
 //! `/api/v1/channels/{id}/subscriptions` and `/payments`: the owner's read API (paged).
 
 use axum::extract::State;
-use paygate_app::channel_activity::{self, Page, PaymentPage, SubscriptionPage};
+use paygate_app::channels::activity::{self, Page, PaymentPage, SubscriptionPage};
 use paygate_domain::{ids::ChannelId, status::SubscriptionStatus};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -48,7 +48,7 @@ async fn list_subscriptions(
     let status = query.status.as_deref().and_then(|s| SubscriptionStatus::parse(s).ok());
     let page = Page::new(query.limit, query.offset);
     Ok(axum::Json(
-        channel_activity::subscriptions(&state.app, &caller, ChannelId::from_uuid(id), status, page).await?,
+        activity::subscriptions(&state.app, &caller, ChannelId::from_uuid(id), status, page).await?,
     ))
 }
 
@@ -68,5 +68,5 @@ async fn list_payments(
 ) -> Result<axum::Json<PaymentPage>, ApiError> {
     let caller = user.caller();
     let page = Page::new(query.limit, query.offset);
-    Ok(axum::Json(channel_activity::payments(&state.app, &caller, ChannelId::from_uuid(id), page).await?))
+    Ok(axum::Json(activity::payments(&state.app, &caller, ChannelId::from_uuid(id), page).await?))
 }

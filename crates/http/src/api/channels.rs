@@ -3,10 +3,10 @@
 
 use axum::{extract::State, http::StatusCode};
 use paygate_app::{
-    channel_views::{ChannelList, ChannelView},
-    channels,
-    links::{self, ChannelLinks},
-    offer_requests,
+    channels::links::{self, ChannelLinks},
+    channels::manage,
+    channels::offer_requests,
+    channels::views::{ChannelList, ChannelView},
 };
 use paygate_domain::{channel::ChannelInput, ids::ChannelId};
 use serde::Serialize;
@@ -121,7 +121,7 @@ async fn list_channels(
     State(state): State<HttpState>,
     user: AuthUser,
 ) -> Result<axum::Json<ChannelList>, ApiError> {
-    Ok(axum::Json(channels::list(&state.app, &user.caller()).await?))
+    Ok(axum::Json(manage::list(&state.app, &user.caller()).await?))
 }
 
 /// Register a channel pair; readiness is checked right away.
@@ -138,7 +138,7 @@ async fn create_channel(
     ClientInfo(client): ClientInfo,
     ApiJson(input): ApiJson<ChannelInput>,
 ) -> Result<(StatusCode, axum::Json<ChannelView>), ApiError> {
-    let channel = channels::create(&state.app, &user.caller(), &input, &client).await?;
+    let channel = manage::create(&state.app, &user.caller(), &input, &client).await?;
     Ok((StatusCode::CREATED, axum::Json(channel)))
 }
 
@@ -155,7 +155,7 @@ async fn get_channel(
     user: AuthUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<axum::Json<ChannelView>, ApiError> {
-    Ok(axum::Json(channels::get(&state.app, &user.caller(), ChannelId::from_uuid(id)).await?))
+    Ok(axum::Json(manage::get(&state.app, &user.caller(), ChannelId::from_uuid(id)).await?))
 }
 
 /// Change a channel: a JSON merge patch of the channel body (objects merge, arrays such as `tiers` are
@@ -177,8 +177,7 @@ async fn patch_channel(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(patch): ApiJson<serde_json::Value>,
 ) -> Result<axum::Json<ChannelView>, ApiError> {
-    let channel =
-        channels::patch(&state.app, &user.caller(), ChannelId::from_uuid(id), patch, &client).await?;
+    let channel = manage::patch(&state.app, &user.caller(), ChannelId::from_uuid(id), patch, &client).await?;
     Ok(axum::Json(channel))
 }
 
@@ -196,7 +195,7 @@ async fn delete_channel(
     ClientInfo(client): ClientInfo,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    channels::delete(&state.app, &user.caller(), ChannelId::from_uuid(id), &client).await?;
+    manage::delete(&state.app, &user.caller(), ChannelId::from_uuid(id), &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -230,7 +229,7 @@ async fn check_channel(
     user: AuthUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<axum::Json<ChannelView>, ApiError> {
-    Ok(axum::Json(channels::check_readiness(&state.app, &user.caller(), ChannelId::from_uuid(id)).await?))
+    Ok(axum::Json(manage::check_readiness(&state.app, &user.caller(), ChannelId::from_uuid(id)).await?))
 }
 
 /// Post a fresh offer message in the open channel now (the previous one is deleted); at most once per

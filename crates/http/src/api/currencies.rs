@@ -1,7 +1,7 @@
 //! `GET /api/v1/currencies` (public): the payout currency/network pairs owners may choose.
 
 use axum::extract::State;
-use paygate_app::currencies::{self, CurrencyView};
+use paygate_app::channels::currencies::{self, CurrencyView};
 use serde::Serialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 

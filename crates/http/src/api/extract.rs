@@ -7,7 +7,7 @@ use axum::{
     extract::{ConnectInfo, FromRequestParts},
     http::{header::AUTHORIZATION, request::Parts},
 };
-use paygate_app::{AppError, accounts::Client};
+use paygate_app::{AppError, accounts::users::Client};
 use paygate_domain::{
     account::UserRole,
     ids::{SessionId, UserId},
@@ -68,8 +68,8 @@ impl AuthUser {
     }
 
     /// The caller as the channel use cases see it.
-    pub fn caller(&self) -> paygate_app::channels::Caller {
-        paygate_app::channels::Caller { id: self.id, role: self.role }
+    pub fn caller(&self) -> paygate_app::channels::manage::Caller {
+        paygate_app::channels::manage::Caller { id: self.id, role: self.role }
     }
 }
 
@@ -83,8 +83,8 @@ impl FromRequestParts<HttpState> for AuthUser {
         else {
             return Err(AppError::Unauthorized("missing_token").into());
         };
-        let claims = paygate_app::auth::verify_access_token(&state.app.settings, token)?;
-        if !paygate_app::accounts::session_is_active(&state.app, claims.sid).await? {
+        let claims = paygate_app::accounts::auth::verify_access_token(&state.app.settings, token)?;
+        if !paygate_app::accounts::users::session_is_active(&state.app, claims.sid).await? {
             return Err(AppError::Unauthorized("invalid_token").into());
         }
         Ok(Self { id: claims.sub, session: claims.sid, role: claims.role() })

@@ -93,8 +93,8 @@ async fn a_hijacker_cannot_sell_or_post_for_someone_elses_chats() {
     assert_eq!(error_code(posted).await, "channel_not_ready");
     let id = uuid::Uuid::parse_str(hijacked["id"].as_str().unwrap()).unwrap();
     let channel = paygate_domain::ids::ChannelId::from_uuid(id);
-    let choice = paygate_app::invoicing::Choice::Tier(TierLevel::Gold);
-    let invoice = paygate_app::invoicing::create(&app.app, 77_001, channel, choice).await;
+    let choice = paygate_app::subscribers::invoicing::Choice::Tier(TierLevel::Gold);
+    let invoice = paygate_app::subscribers::invoicing::create(&app.app, 77_001, channel, choice).await;
     assert!(
         matches!(invoice, Err(paygate_app::AppError::Conflict { code: "channel_not_ready", .. })),
         "{invoice:?}"
@@ -199,15 +199,15 @@ async fn linking_another_telegram_account_drops_proofs_the_previous_one_made() {
         .await
         .unwrap();
     let user = paygate_domain::ids::UserId::from_uuid(user);
-    let code = paygate_app::owner_link::create_code(&app.app, user).await.unwrap();
-    paygate_app::owner_link::link(&app.app, ALICE_TG + 1, &code.code).await.unwrap();
+    let code = paygate_app::owners::link::create_code(&app.app, user).await.unwrap();
+    paygate_app::owners::link::link(&app.app, ALICE_TG + 1, &code.code).await.unwrap();
     let read = json_of(app.get_as(&alice, &path_of(&channel, "")).await).await;
     assert_eq!(read["readiness"]["ready"], false, "{read}");
     assert!(read["control"]["proven_at"].is_null());
 
     // Linking the administering account again proves control again, without another click.
-    let code = paygate_app::owner_link::create_code(&app.app, user).await.unwrap();
-    paygate_app::owner_link::link(&app.app, ALICE_TG, &code.code).await.unwrap();
+    let code = paygate_app::owners::link::create_code(&app.app, user).await.unwrap();
+    paygate_app::owners::link::link(&app.app, ALICE_TG, &code.code).await.unwrap();
     let read = json_of(app.get_as(&alice, &path_of(&channel, "")).await).await;
     assert_eq!(read["readiness"]["ready"], true, "{read}");
 }

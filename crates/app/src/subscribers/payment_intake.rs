@@ -12,11 +12,11 @@ use uuid::Uuid;
 
 use crate::{
     App, AppResult,
-    invites::{IssueInvite, invite_mode},
-    notify,
-    owner_notify::{self, OwnerEvent},
-    payment_verdict::{HoldKind, Verdict, judge},
-    texts,
+    messages::notify,
+    messages::texts,
+    owners::notify::{self as owner_notify, OwnerEvent},
+    subscribers::invites::{IssueInvite, invite_mode},
+    subscribers::payment_verdict::{HoldKind, Verdict, judge},
 };
 
 /// Where a status report came from.

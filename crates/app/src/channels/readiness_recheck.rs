@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::{
     App, AppError,
-    readiness::{self, Trigger},
+    channels::readiness::{self, Trigger},
 };
 
 /// A proven channel whose last check is older than this is checked again.

@@ -12,10 +12,10 @@ use sqlx::PgConnection;
 
 use crate::{
     App, AppError, AppResult,
-    accounts::Client,
-    audit::{self, AuditAction},
-    channel_views::{ChannelList, ChannelView, fields, stored_input, tier_rows},
-    readiness,
+    accounts::audit::{self, AuditAction},
+    accounts::users::Client,
+    channels::readiness,
+    channels::views::{ChannelList, ChannelView, fields, stored_input, tier_rows},
 };
 
 /// Who is asking: owners reach only their own channels; operators may also read everyone's.

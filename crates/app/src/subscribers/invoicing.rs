@@ -10,7 +10,7 @@ use paygate_domain::{
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::{App, AppError, AppResult, subscribers::dialogue::AfterInvoice, texts};
+use crate::{App, AppError, AppResult, messages::texts, subscribers::dialogue::AfterInvoice};
 
 /// Most invoices one subscriber may have open at once (across channels and tiers).
 pub const MAX_OPEN_INVOICES: usize = 5;

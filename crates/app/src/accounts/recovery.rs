@@ -7,10 +7,10 @@ use serde_json::json;
 
 use crate::{
     App, AppError, AppResult,
-    accounts::Client,
-    audit::{self, AuditAction},
-    auth::{password, tokens},
-    mail,
+    accounts::audit::{self, AuditAction},
+    accounts::auth::{password, tokens},
+    accounts::mail,
+    accounts::users::Client,
     rate_limit::Limit,
 };
 

@@ -13,10 +13,10 @@ use uuid::Uuid;
 
 use crate::{
     App,
-    links::deep_link,
-    notify::{self, Button},
+    channels::links::deep_link,
+    messages::notify::{self, Button},
+    messages::texts,
     telegram_errors::job_error,
-    texts,
 };
 
 /// Posts a fresh offer in a channel's open channel, then deletes the one it replaces.

@@ -11,12 +11,12 @@ use uuid::Uuid;
 
 use crate::{
     App, AppError, AppResult,
-    audit::{self, AuditAction},
-    auth::tokens,
-    control_proof,
-    owner_notify::{self, OwnerEvent},
+    accounts::audit::{self, AuditAction},
+    accounts::auth::tokens,
+    channels::control_proof,
+    channels::readiness::{self, Readiness},
+    owners::notify::{self, OwnerEvent},
     rate_limit::Limit,
-    readiness::{self, Readiness},
 };
 
 const CODE_TTL: chrono::Duration = chrono::Duration::minutes(10);
@@ -95,7 +95,7 @@ async fn revoke_stale_proofs(conn: &mut PgConnection, owner: Uuid, telegram_user
         paygate_db::channel_control::revoke_stale_proofs(conn, owner, telegram_user_id, &unproven).await?;
     for channel in revoked {
         let missing = vec![control_proof::NOT_ADMIN.to_owned()];
-        owner_notify::enqueue(conn, channel, OwnerEvent::ChannelNotReady { missing }).await?;
+        notify::enqueue(conn, channel, OwnerEvent::ChannelNotReady { missing }).await?;
         tracing::info!(kind = "channel", channel_id = %channel, "proof of control revoked by a new link");
     }
     Ok(())

@@ -8,7 +8,7 @@ use paygate_jobs::{EnqueueOptions, Handler, Job, JobContext, JobError};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{App, payment_intake};
+use crate::{App, subscribers::payment_intake};
 
 mod lookup;
 

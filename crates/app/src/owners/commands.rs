@@ -1,7 +1,7 @@
 //! The channel owner's bot commands, `/link CODE` and `/mychannels`, answered with the reply to show.
 //! Settings are never edited in the bot (the old bot let anyone replace a payout wallet).
 
-use crate::{App, AppError, AppResult, owner_link, subscribers::Reply, texts};
+use crate::{App, AppError, AppResult, messages::texts, owners::link, subscribers::Reply};
 
 /// `/link CODE`: links this Telegram account to the Paygate account that made the code.
 pub async fn link(app: &App, user: i64, code: &str) -> AppResult<Reply> {
@@ -10,7 +10,7 @@ pub async fn link(app: &App, user: i64, code: &str) -> AppResult<Reply> {
             "Send <code>/link CODE</code> with the code from the dashboard (Account → Telegram).",
         ));
     }
-    match owner_link::link(app, user, code).await {
+    match link::link(app, user, code).await {
         Ok(username) => Ok(Reply::text(format!(
             "✅ Linked to the Paygate account <b>{}</b>. Notifications of your channels come here when they are on.",
             texts::escape(&username)
@@ -24,7 +24,7 @@ pub async fn link(app: &App, user: i64, code: &str) -> AppResult<Reply> {
 /// `/mychannels`: the linked owner's channels with their state; settings live in the dashboard.
 pub async fn my_channels(app: &App, user: i64) -> AppResult<Reply> {
     let dashboard = app.settings.public_url.as_str().trim_end_matches('/').to_owned();
-    let Some(channels) = owner_link::my_channels(app, user).await? else {
+    let Some(channels) = link::my_channels(app, user).await? else {
         return Ok(Reply::text(format!(
             "This Telegram account is not linked to a Paygate account. Get a code at {dashboard} and send /link CODE."
         )));

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     App, AppError, AppResult,
-    channel_views::ChannelView,
-    channels::{Caller, load_readable},
-    offer_posts::PostOffer,
+    channels::manage::{Caller, load_readable},
+    channels::offer_posts::PostOffer,
+    channels::views::ChannelView,
 };
 
 /// Shortest time between two manual posts of one channel.

@@ -12,9 +12,9 @@ use uuid::Uuid;
 
 use crate::{
     App, AppError, AppResult,
-    notify::{self, Button},
+    messages::notify::{self, Button},
+    messages::texts,
     telegram_errors::job_error,
-    texts,
 };
 
 /// Link mode for new invites.

@@ -18,7 +18,9 @@ use paygate_jobs::{JobContext, JobError};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::{App, invites, notify, telegram_errors::job_error_retrying_all, texts};
+use crate::{
+    App, messages::notify, messages::texts, subscribers::invites, telegram_errors::job_error_retrying_all,
+};
 
 /// How long an attempt holds a removal between its steps (renewed at each step).
 const HOLD: Duration = Duration::from_secs(120);
@@ -119,7 +121,7 @@ async fn still_due(conn: &mut PgConnection, row: &RemovalRow) -> Result<bool, sq
                     && s.expires_at <= chrono::Utc::now()
             }))
         }
-        Reason::Intruder => Ok(!crate::invite_joins::is_paying_member(conn, row).await?),
+        Reason::Intruder => Ok(!crate::subscribers::invite_joins::is_paying_member(conn, row).await?),
     }
 }
 

@@ -14,9 +14,9 @@ use paygate_db::channel_control::{self, ControlFacts, ProofChange};
 
 use crate::{
     App, AppError, AppResult,
-    control_proof::{self, Proof},
-    offer_posts::PostOffer,
-    owner_notify::{self, OwnerEvent},
+    channels::control_proof::{self, Proof},
+    channels::offer_posts::PostOffer,
+    owners::notify::{self, OwnerEvent},
 };
 
 /// Longest wait for one Telegram answer; a check never holds a request for long.
@@ -251,7 +251,7 @@ async fn store(
         paygate_jobs::enqueue(&mut tx, &PostOffer::now(id.as_uuid())).await?;
     } else if was_ready && !readiness.ready {
         let event = OwnerEvent::ChannelNotReady { missing: readiness.missing.clone() };
-        owner_notify::enqueue(&mut tx, id.as_uuid(), event).await?;
+        notify::enqueue(&mut tx, id.as_uuid(), event).await?;
     }
     tx.commit().await?;
     tracing::info!(kind = "channel", channel_id = %id, ready = readiness.ready, was_ready, ?change, "readiness checked");

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::{
     App, AppError, AppResult,
-    channels::{Caller, load_readable},
+    channels::manage::{Caller, load_readable},
 };
 
 /// Longest wait for Telegram to tell the bot's username.

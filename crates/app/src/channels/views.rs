@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::readiness::Readiness;
+use crate::channels::readiness::Readiness;
 
 /// A channel as the API shows it: the channel body plus id, readiness and timestamps.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

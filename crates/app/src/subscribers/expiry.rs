@@ -8,7 +8,7 @@ use paygate_jobs::{EnqueueOptions, Handler, Job, JobContext, JobError};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{App, notify, texts};
+use crate::{App, messages::notify, messages::texts};
 
 /// Rows handled per batch; a sweep runs batches until the backlog is queued or its budget is spent.
 const BATCH: i64 = 1000;
@@ -138,7 +138,7 @@ pub struct RemoveHandler(pub App);
 impl Handler for RemoveHandler {
     type Job = RemoveSubscriber;
 
-    /// Records the removal of this expiry (once) and runs it step by step; see [`crate::removal`].
+    /// Records the removal of this expiry (once) and runs it step by step; see [`crate::subscribers::removal`].
     async fn run(&self, ctx: &JobContext, job: RemoveSubscriber) -> Result<(), JobError> {
         let mut tx = ctx.pool.begin().await?;
         let Some(sub) = paygate_db::subscriptions::lock_by_id(&mut tx, job.subscription_id).await? else {
@@ -156,6 +156,6 @@ impl Handler for RemoveHandler {
         )
         .await?;
         tx.commit().await?;
-        crate::removal::run(&self.0, ctx, removal).await
+        crate::subscribers::removal::run(&self.0, ctx, removal).await
     }
 }

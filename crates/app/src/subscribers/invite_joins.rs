@@ -83,6 +83,6 @@ impl Handler for RemoveIntruderHandler {
     type Job = RemoveIntruder;
 
     async fn run(&self, ctx: &JobContext, job: RemoveIntruder) -> Result<(), JobError> {
-        crate::removal::run(&self.0, ctx, job.removal_id).await
+        crate::subscribers::removal::run(&self.0, ctx, job.removal_id).await
     }
 }

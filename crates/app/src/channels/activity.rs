@@ -9,7 +9,7 @@ use paygate_domain::{
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::{App, AppResult, channels::Caller};
+use crate::{App, AppResult, channels::manage::Caller};
 
 /// One page request: `limit` 1–200, `offset` from 0.
 #[derive(Debug, Clone, Copy)]
@@ -95,7 +95,7 @@ pub async fn subscriptions(
     status: Option<SubscriptionStatus>,
     page: Page,
 ) -> AppResult<SubscriptionPage> {
-    crate::channels::load_readable(app, caller, id).await?;
+    crate::channels::manage::load_readable(app, caller, id).await?;
     let mut conn = app.pool.acquire().await?;
     let rows =
         paygate_db::subscriptions::for_channel(&mut conn, id.as_uuid(), status, page.limit, page.offset)
@@ -119,7 +119,7 @@ pub async fn subscriptions(
 
 /// The channel's payments, newest first.
 pub async fn payments(app: &App, caller: &Caller, id: ChannelId, page: Page) -> AppResult<PaymentPage> {
-    crate::channels::load_readable(app, caller, id).await?;
+    crate::channels::manage::load_readable(app, caller, id).await?;
     let mut conn = app.pool.acquire().await?;
     let rows = paygate_db::payments::for_channel(&mut conn, id.as_uuid(), page.limit, page.offset).await?;
     let payments = rows

@@ -12,9 +12,9 @@ use sqlx::PgConnection;
 
 use crate::{
     App, AppError, AppResult,
-    audit::{self, AuditAction},
-    auth::{password, tokens},
-    mail,
+    accounts::audit::{self, AuditAction},
+    accounts::auth::{password, tokens},
+    accounts::mail,
     rate_limit::Limit,
 };
 
@@ -136,7 +136,7 @@ async fn create_account(
         &token_hash,
         user_id.as_uuid(),
         "verify_email",
-        Utc::now() + crate::account_recovery::VERIFY_TTL,
+        Utc::now() + crate::accounts::recovery::VERIFY_TTL,
     )
     .await?;
     mail::enqueue_verification(&mut tx, &app.settings, email.as_str(), &token).await?;

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::{App, AppResult, telegram_errors::job_error, texts};
+use crate::{App, AppResult, messages::texts, telegram_errors::job_error};
 
 /// Something the owner should hear about.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use paygate_db::invoices::InvoiceRow;
 use paygate_domain::payment_gateway::GatewayError;
 use paygate_jobs::{JobContext, JobError};
 
-use crate::{App, payment_intake};
+use crate::{App, subscribers::payment_intake};
 
 /// Asks the provider for the payments of `invoice` (which has no payment id yet) and feeds each one
 /// through the normal intake; expires the invoice only when the provider answered that nothing was paid.
