@@ -1,5 +1,4 @@
-//! A fake ChangeNOW v2 API on 127.0.0.1:0: real wire format, pair minimums, address checks, faults,
-//! creates that time out after doing the work, and exchanges the test walks through their statuses.
+//! A fake ChangeNOW v2 API on 127.0.0.1:0: real wire format, pair minimums, address checks, faults, stalled creates, and statuses walked by the test or by watching a dev chain.
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -18,9 +17,13 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+mod chain;
+mod deposits;
 mod handlers;
 mod json;
 mod rules;
+
+pub use deposits::Outcome;
 
 /// The status walk [`FakeChangeNow::advance`] follows, from creation to `finished`.
 pub const STATUS_WALK: [&str; 6] = ["new", "waiting", "confirming", "exchanging", "sending", "finished"];
@@ -60,6 +63,12 @@ pub(crate) struct FakeState {
     misreported_payout: Option<String>,
     requests: Vec<String>,
     stop: CancellationToken,
+    /// Pay-in addresses are this (32 hex digits, unique per fake) plus 8 of the exchange number.
+    payin_prefix: String,
+    /// What the next created exchanges do once the chain watcher sees their deposit.
+    next_outcomes: VecDeque<Outcome>,
+    /// Stops the running chain watcher, if any.
+    watcher: Option<CancellationToken>,
 }
 
 /// One exchange as the fake keeps it.
@@ -85,6 +94,14 @@ pub(crate) struct FakeExchange {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     valid_until: Option<DateTime<Utc>>,
+    /// The pair's terms when the exchange was created.
+    terms: PairTerms,
+    /// What the chain watcher does after the deposit.
+    outcome: Outcome,
+    /// Everything the pay-in address holds on the watched chain (the fake never spends it).
+    received: Option<Decimal>,
+    /// The status the chain watcher last entered; the walk stops once the test sets another.
+    auto_status: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -129,6 +146,9 @@ impl FakeChangeNow {
             misreported_payout: None,
             requests: Vec::new(),
             stop: stop.clone(),
+            payin_prefix: deposits::payin_prefix(),
+            next_outcomes: VecDeque::new(),
+            watcher: None,
         }));
         let router = Router::new()
             .route("/v2/exchange/min-amount", get(handlers::min_amount))
@@ -275,7 +295,8 @@ impl FakeExchange {
         }
         match status {
             "finished" => {
-                self.amount_to = Some(self.expected_to);
+                let from = self.amount_from.unwrap_or(self.expected_from);
+                self.amount_to = Some(rules::payout(from, self.to, self.terms));
                 self.payout_hash = Some(format!("payout-{}", self.id));
             }
             "refunded" => {

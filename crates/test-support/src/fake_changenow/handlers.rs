@@ -24,9 +24,6 @@ type Params = Query<HashMap<String, String>>;
 
 const PAIR_PARAMS: [&str; 4] = ["fromCurrency", "fromNetwork", "toCurrency", "toNetwork"];
 
-/// Pay-in addresses are `0x…` of this number plus the exchange's sequence number.
-const PAYIN_BASE: u64 = 0xdead_0000;
-
 /// How long a fixed rate holds.
 const FIXED_RATE_FOR: Duration = Duration::minutes(20);
 
@@ -178,7 +175,7 @@ fn record(shared: &Shared, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Creat
         expected_to: payout(amount, to, terms),
         amount_from: None,
         amount_to: None,
-        payin_address: format!("0x{:040x}", PAYIN_BASE + number),
+        payin_address: format!("0x{}{number:08x}", state.payin_prefix),
         payout_address: body.address,
         payout_extra_id: body.extra_id.filter(|extra_id| !extra_id.is_empty()),
         refund_address: body.refund_address,
@@ -189,6 +186,10 @@ fn record(shared: &Shared, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Creat
         created_at: now,
         updated_at: now,
         valid_until: fixed.then(|| now + FIXED_RATE_FOR),
+        terms,
+        outcome: state.next_outcomes.pop_front().unwrap_or_default(),
+        received: None,
+        auto_status: None,
     };
     let reported_payout = state.misreported_payout.take().unwrap_or_else(|| exchange.payout_address.clone());
     let answer = json!({
