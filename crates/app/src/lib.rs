@@ -8,8 +8,6 @@ pub mod ip_key;
 pub mod jobs;
 pub mod messages;
 pub mod owners;
-pub mod paced_messenger;
-pub mod pacer;
 pub mod rate_limit;
 mod state;
 pub mod subscribers;

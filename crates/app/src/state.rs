@@ -83,7 +83,8 @@ impl Settings {
 #[derive(Clone)]
 pub struct Adapters {
     pub mailer: Arc<dyn Mailer>,
-    /// The Telegram adapter, unpaced (`App::new` adds the pacing); `None` when no bot token is configured.
+    /// The Telegram adapter as the server wired it (paced by `paygate_telegram::PacedMessenger`); `None`
+    /// when no bot token is configured.
     pub messenger: Option<Arc<dyn Messenger>>,
     pub payments: Arc<dyn PaymentGateway>,
 }
@@ -94,8 +95,8 @@ pub struct App {
     pub pool: PgPool,
     pub settings: Arc<Settings>,
     pub mailer: Arc<dyn Mailer>,
-    /// Telegram, paced ([`crate::paced_messenger::PacedMessenger`]); without a bot token a
-    /// [`DisabledMessenger`] whose every call answers `NotConfigured` (the one place that is decided).
+    /// Telegram as the server wired it (paced by `paygate_telegram::PacedMessenger`); without a bot
+    /// token a [`DisabledMessenger`] whose every call answers `NotConfigured` (the one place deciding that).
     pub messenger: Arc<dyn Messenger>,
     pub payments: Arc<dyn PaymentGateway>,
     /// Adapters wired by the server binary, for `/readyz` and the dashboard.
@@ -120,7 +121,7 @@ impl App {
             AdapterStatus { name: "payments", mode: mode(adapters.payments.is_live()) },
         ];
         let messenger: Arc<dyn Messenger> = match adapters.messenger {
-            Some(messenger) => Arc::new(crate::paced_messenger::PacedMessenger::new(pool.clone(), messenger)),
+            Some(messenger) => messenger,
             None => Arc::new(DisabledMessenger),
         };
         Self {

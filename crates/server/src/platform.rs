@@ -135,7 +135,10 @@ fn wire_app(
     let bot = config.telegram_bot_token.as_ref().map(|token| {
         paygate_telegram::BotApi::new(config.telegram_api_url.clone(), token.clone(), http.clone())
     });
-    let messenger = bot.clone().map(|api| Arc::new(api) as Arc<dyn Messenger>);
+    // Every Bot API call of the use cases takes a slot of the PostgreSQL send pacer all instances share.
+    let messenger = bot.clone().map(|api| {
+        Arc::new(paygate_telegram::PacedMessenger::new(pool.clone(), Arc::new(api))) as Arc<dyn Messenger>
+    });
     let (payments, sandbox): (Arc<dyn PaymentGateway>, _) =
         match (&config.nowpayments_api_key, &config.nowpayments_ipn_secret) {
             (Some(key), Some(ipn_secret)) => {

@@ -1,4 +1,5 @@
-//! Telegram Bot API adapter: a small JSON-over-HTTPS client that implements the `Messenger` port.
+//! Telegram Bot API adapter: a small JSON-over-HTTPS client that implements the `Messenger` port, and the
+//! `PacedMessenger` decorator that keeps every instance within Telegram's limits (wired by the server).
 
 mod chat_admin;
 mod client;
@@ -6,12 +7,15 @@ mod error;
 mod member_updates;
 mod messages;
 mod messenger;
+mod paced_messenger;
+pub mod pacer;
 mod polling;
 mod types;
 mod updates;
 mod wire;
 
 pub use client::{BotApi, BotIdentity};
+pub use paced_messenger::PacedMessenger;
 pub use paygate_domain::messenger::{
     InlineButton, InlineKeyboard, InvalidCallbackData, InviteLinkRequest, MAX_CALLBACK_DATA_BYTES,
 };

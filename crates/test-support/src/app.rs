@@ -188,7 +188,10 @@ async fn spawn(options: TestAppOptions<'_>, messenger: Option<Arc<dyn Messenger>
     let bot = options.telegram.map(|fake| {
         paygate_telegram::BotApi::new(fake.base_url(), SecretString::from(fake.token()), http.clone())
     });
-    let messenger = bot.clone().map(|api| Arc::new(api) as Arc<dyn Messenger>).or(messenger);
+    // Paced like the server's: every Bot API call takes a slot of the PostgreSQL send pacer.
+    let messenger = bot.clone().map(|api| Arc::new(api) as Arc<dyn Messenger>).or(messenger).map(|inner| {
+        Arc::new(paygate_telegram::PacedMessenger::new(pool.clone(), inner)) as Arc<dyn Messenger>
+    });
     let (payments, sandbox): (Arc<dyn PaymentGateway>, _) = match options.nowpayments {
         Some((fake, key, ipn_secret)) => {
             settings.ipn_secret = SecretString::from(ipn_secret.to_owned());

@@ -12,9 +12,8 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
-use paygate_app::{paced_messenger::PacedMessenger, pacer};
 use paygate_domain::messenger::{Messenger, MessengerError};
-use paygate_telegram::BotApi;
+use paygate_telegram::{BotApi, PacedMessenger, pacer};
 use paygate_test_support::{fake_telegram::FakeTelegram, fresh_database};
 use sqlx::PgPool;
 
