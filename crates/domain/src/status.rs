@@ -12,12 +12,14 @@ pub struct UnknownValue {
     pub value: String,
 }
 
-/// Defines a status enum, its database text (`as_str`, exhaustive) and the strict `parse` back.
+/// Defines a status enum, its database text (`as_str`, exhaustive) and the strict `parse` back; with
+/// the `openapi` feature also its OpenAPI schema (a string with exactly these values).
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $text:literal,)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
             $($(#[$vmeta])* $variant,)+
         }

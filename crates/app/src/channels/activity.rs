@@ -30,8 +30,6 @@ pub struct SubscriptionView {
     pub telegram_user_id: i64,
     /// Public username, when the subscriber has one.
     pub username: Option<String>,
-    /// `active` or `expired`.
-    #[schema(value_type = String)]
     pub status: SubscriptionStatus,
     /// `gold`, `silver` or `bronze`.
     pub tier: String,
@@ -53,11 +51,8 @@ pub struct PaymentView {
     pub id: uuid::Uuid,
     pub invoice_id: uuid::Uuid,
     pub telegram_user_id: i64,
-    /// `subscription` or `donation`.
-    #[schema(value_type = String)]
     pub kind: OfferKind,
     /// `accepted`, `underpaid`, or held for the operator: `amount_unknown`, `mismatch`, `extra_deposit`.
-    #[schema(value_type = String)]
     pub verdict: PaymentVerdict,
     #[schema(value_type = String, example = "5.00")]
     pub price_usd: Decimal,
@@ -72,8 +67,6 @@ pub struct PaymentView {
     pub platform_fee: Option<Decimal>,
     #[schema(value_type = Option<String>)]
     pub owner_share: Option<Decimal>,
-    /// `awaiting_payout` (the payout engine picks it up) or `on_hold` (the operator decides).
-    #[schema(value_type = String)]
     pub payout_status: PayoutStatus,
     /// Why the payment is on hold, when it is.
     pub hold_reason: Option<String>,

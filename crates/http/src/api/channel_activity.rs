@@ -25,7 +25,8 @@ pub struct PageQuery {
     pub limit: Option<i64>,
     /// Rows to skip (default 0).
     pub offset: Option<i64>,
-    /// Subscriptions only: `active` or `expired`.
+    /// Subscriptions only: `active` or `expired` (any other value lists every subscription).
+    #[param(value_type = Option<SubscriptionStatus>)]
     pub status: Option<String>,
 }
 
