@@ -15,6 +15,7 @@ use crate::{
     housekeeping::{PurgeFinishedJobs, PurgeFinishedJobsHandler},
     messages::notify::SendMessageHandler,
     owners::notify::{ExpiryDigest, ExpiryDigestHandler, NotifyOwnerHandler},
+    payouts::job::PayoutStepHandler,
     subscribers::expiry::{ReminderHandler, RemoveHandler, SweepHandler, SweepSubscriptions},
     subscribers::invite_joins::RemoveIntruderHandler,
     subscribers::invites::{IssueInviteHandler, RevokeInviteHandler},
@@ -41,6 +42,7 @@ pub fn registry(app: &App) -> Registry {
         .register(ExpiryDigestHandler)
         .register(RecheckDueHandler)
         .register(CheckChannelHandler(app.clone()))
+        .register(PayoutStepHandler(app.clone()))
 }
 
 /// Every recurring schedule.

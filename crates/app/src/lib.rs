@@ -8,6 +8,7 @@ pub mod ip_key;
 pub mod jobs;
 pub mod messages;
 pub mod owners;
+pub mod payouts;
 pub mod rate_limit;
 mod state;
 pub mod subscribers;

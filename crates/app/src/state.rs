@@ -3,9 +3,11 @@
 use std::{sync::Arc, time::Duration};
 
 use paygate_domain::{
+    host_wallet::HostWallet,
     mailer::Mailer,
     messenger::{DisabledMessenger, Messenger},
     payment_gateway::PaymentGateway,
+    swap::SwapProvider,
 };
 use rust_decimal::Decimal;
 use secrecy::SecretString;
@@ -55,6 +57,8 @@ pub struct Settings {
     pub telegram_webhook_secret: Option<SecretString>,
     /// How often the offer post in each open channel is renewed.
     pub offer_repost_interval: Duration,
+    /// How often an open payout looks at its exchange and its host wallet transfer again.
+    pub payout_poll_interval: Duration,
 }
 
 impl Settings {
@@ -75,6 +79,7 @@ impl Settings {
             invoice_ttl: Duration::from_secs(24 * 3600),
             telegram_webhook_secret: None,
             offer_repost_interval: Duration::from_secs(24 * 3600),
+            payout_poll_interval: Duration::from_secs(15),
         }
     }
 }
@@ -87,6 +92,10 @@ pub struct Adapters {
     /// when no bot token is configured.
     pub messenger: Option<Arc<dyn Messenger>>,
     pub payments: Arc<dyn PaymentGateway>,
+    /// The swap provider (ChangeNOW, or the sandbox simulator).
+    pub swap: Arc<dyn SwapProvider>,
+    /// The operator's host wallet (Ethereum, or the sandbox wallet).
+    pub wallet: Arc<dyn HostWallet>,
 }
 
 /// Everything a use case needs; cheap to clone.
@@ -99,6 +108,8 @@ pub struct App {
     /// token a [`DisabledMessenger`] whose every call answers `NotConfigured` (the one place deciding that).
     pub messenger: Arc<dyn Messenger>,
     pub payments: Arc<dyn PaymentGateway>,
+    pub swap: Arc<dyn SwapProvider>,
+    pub wallet: Arc<dyn HostWallet>,
     /// Adapters wired by the server binary, for `/readyz` and the dashboard.
     pub adapters: Vec<AdapterStatus>,
 }
@@ -119,6 +130,8 @@ impl App {
                 mode: if adapters.messenger.is_some() { AdapterMode::Live } else { AdapterMode::Disabled },
             },
             AdapterStatus { name: "payments", mode: mode(adapters.payments.is_live()) },
+            AdapterStatus { name: "swap", mode: mode(adapters.swap.is_live()) },
+            AdapterStatus { name: "wallet", mode: mode(adapters.wallet.is_live()) },
         ];
         let messenger: Arc<dyn Messenger> = match adapters.messenger {
             Some(messenger) => messenger,
@@ -130,6 +143,9 @@ impl App {
             mailer: adapters.mailer,
             messenger,
             payments: adapters.payments,
+            // Every swap call is timed and its errors counted, whichever provider it is.
+            swap: Arc::new(crate::payouts::metered_swap::MeteredSwap(adapters.swap)),
+            wallet: adapters.wallet,
             adapters: statuses,
         }
     }

@@ -1,9 +1,11 @@
 //! PostgreSQL access for Paygate: connection pool, migrations and per-aggregate queries.
 
 pub mod account_tokens;
+pub mod accumulation;
 pub mod audit;
 pub mod channel_control;
 pub mod channels;
+pub mod conservation;
 pub mod invites;
 pub mod invoices;
 pub mod member_removals;
@@ -13,6 +15,7 @@ pub mod open_invoices;
 pub mod owner_contacts;
 pub mod payments;
 pub mod payout_pairs;
+pub mod payouts;
 pub mod rate_limits;
 pub mod sandbox_mails;
 pub mod sessions;

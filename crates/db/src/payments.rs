@@ -161,3 +161,23 @@ pub async fn for_channel(
     .await?;
     all(rows, PaymentRow::try_from)
 }
+
+/// Sets what happens to the payment's owner share (routed to a payout, paid, accumulated).
+pub async fn set_payout_status(
+    conn: &mut PgConnection,
+    id: Uuid,
+    status: PayoutStatus,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE payments SET payout_status = $2 WHERE id = $1", id, status.as_str())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Holds the payment's owner share for the operator, with the reason.
+pub async fn hold(conn: &mut PgConnection, id: Uuid, reason: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE payments SET payout_status = 'on_hold', hold_reason = $2 WHERE id = $1", id, reason)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -143,9 +143,106 @@ text_enum! {
 text_enum! {
     /// What happens to a payment's owner share (`payments.payout_status`).
     PayoutStatus, "payout status" {
+        /// Not yet routed (the payout engine picks it up).
         AwaitingPayout => "awaiting_payout",
         /// Held for the operator (with a reason).
         OnHold => "on_hold",
+        /// A payout for it is under way (or needs attention).
+        InPayout => "in_payout",
+        /// Its payout completed.
+        PaidOut => "paid_out",
+        /// Held in the owner's accumulation for a later batch.
+        Accumulated => "accumulated",
+    }
+}
+
+text_enum! {
+    /// How a payout reaches the owner (`payouts.kind`).
+    PayoutKind, "payout kind" {
+        /// The owner takes the settlement asset: one host wallet transfer to the owner's wallet.
+        Direct => "direct",
+        /// Swapped through the swap provider: one deposit to the exchange's pay-in address.
+        Swap => "swap",
+    }
+}
+
+text_enum! {
+    /// Where a payout stands (`payouts.status`); see docs/payouts.md for the diagram.
+    PayoutState, "payout state" {
+        /// Asking the swap provider for the pair minimum and a quote.
+        Quoting => "quoting",
+        /// The create intent is recorded; creating (or finding) the exchange.
+        CreatingExchange => "creating_exchange",
+        /// The host wallet transfer is recorded; signing and broadcasting it.
+        Sending => "sending",
+        /// The host wallet is short; resumes by itself once topped up.
+        NeedsFunds => "needs_funds",
+        /// Broadcast; waiting for confirmations.
+        Confirming => "confirming",
+        /// Deposit confirmed; following the exchange until it is final.
+        Exchanging => "exchanging",
+        /// The owner was paid.
+        Completed => "completed",
+        /// Below the pair minimum: the share went to the owner's accumulation.
+        Accumulated => "accumulated",
+        /// The exchange failed after the deposit: the operator decides.
+        Failed => "failed",
+        /// The exchange refunded the deposit to the host wallet: the operator decides.
+        Refunded => "refunded",
+        /// The exchange expired: the operator decides.
+        Expired => "expired",
+        /// Stopped by a fatal error or exhausted retries; resumes only when the operator retries.
+        NeedsAttention => "needs_attention",
+        /// Stopped by the operator.
+        Cancelled => "cancelled",
+    }
+}
+
+impl PayoutState {
+    /// Work is still going on by itself (money is in flight).
+    pub fn is_in_flight(self) -> bool {
+        matches!(
+            self,
+            Self::Quoting
+                | Self::CreatingExchange
+                | Self::Sending
+                | Self::NeedsFunds
+                | Self::Confirming
+                | Self::Exchanging
+        )
+    }
+
+    /// The operator must look (retry or cancel where possible).
+    pub fn needs_operator(self) -> bool {
+        matches!(self, Self::NeedsAttention | Self::Failed | Self::Refunded | Self::Expired)
+    }
+
+    /// Nothing will change by itself any more.
+    pub fn is_final(self) -> bool {
+        !self.is_in_flight() && self != Self::NeedsAttention
+    }
+}
+
+text_enum! {
+    /// Where an accumulation entry stands (`accumulation_entries.status`).
+    EntryStatus, "accumulation entry status" {
+        /// Held in its source asset, waiting for a conversion to USDT.
+        PendingConversion => "pending_conversion",
+        /// Locked in USDT, counted in the balance.
+        Converted => "converted",
+        /// Locked into a batch being paid.
+        InBatch => "in_batch",
+        Paid => "paid",
+    }
+}
+
+text_enum! {
+    /// Why a share went to accumulation (`accumulation_entries.reason`).
+    EntryReason, "accumulation reason" {
+        /// An instant payout below its pair minimum.
+        BelowPairMinimum => "below_pair_minimum",
+        /// Every share of a threshold channel.
+        Threshold => "threshold",
     }
 }
 

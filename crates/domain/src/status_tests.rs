@@ -52,8 +52,28 @@ fn every_payment_verdict_round_trips_and_unknown_text_is_rejected() {
 #[test]
 fn every_payout_status_round_trips_and_unknown_text_is_rejected() {
     let texts: Vec<&str> = PayoutStatus::ALL.iter().map(|s| s.as_str()).collect();
-    assert_eq!(texts, ["awaiting_payout", "on_hold"]);
+    assert_eq!(texts, ["awaiting_payout", "on_hold", "in_payout", "paid_out", "accumulated"]);
     round_trips(PayoutStatus::ALL, PayoutStatus::parse, PayoutStatus::as_str);
+}
+
+#[test]
+fn every_payout_state_kind_and_entry_status_round_trips_and_unknown_text_is_rejected() {
+    round_trips(PayoutState::ALL, PayoutState::parse, PayoutState::as_str);
+    round_trips(PayoutKind::ALL, PayoutKind::parse, PayoutKind::as_str);
+    round_trips(EntryStatus::ALL, EntryStatus::parse, EntryStatus::as_str);
+    round_trips(EntryReason::ALL, EntryReason::parse, EntryReason::as_str);
+    // Exactly the states in flight are neither final nor waiting for the operator.
+    for state in PayoutState::ALL {
+        assert_ne!(
+            state.is_in_flight(),
+            state.is_final() || *state == PayoutState::NeedsAttention,
+            "{state}"
+        );
+        if state.needs_operator() {
+            assert!(!state.is_in_flight(), "{state}");
+        }
+    }
+    assert!(PayoutState::NeedsFunds.is_in_flight(), "a short wallet resumes by itself");
 }
 
 #[test]

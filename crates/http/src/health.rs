@@ -82,5 +82,6 @@ pub async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
 
 /// Prometheus text exposition.
 pub async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
+    paygate_app::payouts::operator::refresh_gauges(&state.app).await;
     ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
 }

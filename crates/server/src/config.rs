@@ -143,6 +143,35 @@ pub struct Config {
     #[arg(long, env = "PAYGATE_SETTLEMENT_ASSET", default_value = "eth", value_enum, ignore_case = true)]
     pub settlement_asset: SettlementAsset,
 
+    /// Cap on the EIP-1559 max fee per gas of host wallet transactions, in gwei.
+    #[arg(long, env = "PAYGATE_ETH_MAX_FEE_GWEI", default_value = "200", value_parser = parse::positive_u64)]
+    pub eth_max_fee_gwei: u64,
+
+    /// How long a host wallet transaction may stay unmined before it is replaced at the same nonce
+    /// with fees raised by at least 12.5 % (e.g. 3m).
+    #[arg(long, env = "PAYGATE_ETH_REPLACE_AFTER", default_value = "3m", value_parser = parse::interval)]
+    pub eth_replace_after: Duration,
+
+    /// How often an open payout looks at its exchange and its host wallet transfer again.
+    #[arg(long, env = "PAYGATE_SWAP_POLL_INTERVAL", default_value = "15s", value_parser = parse::interval)]
+    pub swap_poll_interval: Duration,
+
+    /// Sandbox swaps: time between two exchange statuses (e.g. 20s).
+    #[arg(long, env = "PAYGATE_SANDBOX_SWAP_STEP", default_value = "20s", value_parser = parse::pace)]
+    pub sandbox_swap_step: Duration,
+
+    /// Sandbox wallet: ETH it starts with (first start only).
+    #[arg(long, env = "PAYGATE_SANDBOX_WALLET_ETH", default_value = "10", value_parser = parse::balance)]
+    pub sandbox_wallet_eth: Decimal,
+
+    /// Sandbox wallet: USDT it starts with (first start only).
+    #[arg(long, env = "PAYGATE_SANDBOX_WALLET_USDT", default_value = "10000", value_parser = parse::balance)]
+    pub sandbox_wallet_usdt: Decimal,
+
+    /// Sandbox wallet: how long a transfer takes to confirm (e.g. 10s).
+    #[arg(long, env = "PAYGATE_SANDBOX_WALLET_CONFIRM", default_value = "10s", value_parser = parse::pace)]
+    pub sandbox_wallet_confirm: Duration,
+
     /// How often threshold payouts are checked (e.g. 5m, 1h).
     #[arg(long, env = "PAYGATE_BATCH_INTERVAL", default_value = "5m", value_parser = parse::interval)]
     pub batch_interval: Duration,

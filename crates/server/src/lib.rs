@@ -6,6 +6,7 @@ mod embedded_owner;
 pub mod embedded_pg;
 mod human_log;
 mod parse;
+mod payout_adapters;
 mod pg_binaries;
 pub mod platform;
 pub mod roles;

@@ -146,9 +146,42 @@ pub fn interval(raw: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
+/// A short pace (sandbox steps): 1 s to 1 h.
+pub fn pace(raw: &str) -> Result<Duration, String> {
+    let value = trimmed(raw)?;
+    let duration = humantime::parse_duration(&value)
+        .map_err(|e| format!("`{value}` is not a duration like 20s: {e}"))?;
+    if duration < Duration::from_secs(1) || duration > Duration::from_secs(3600) {
+        return Err(format!("`{value}` must be between 1s and 1h"));
+    }
+    Ok(duration)
+}
+
+/// A sandbox balance: a decimal from 0 to 1,000,000,000.
+pub fn balance(raw: &str) -> Result<Decimal, String> {
+    let value = trimmed(raw)?;
+    let amount = Decimal::from_str(&value).map_err(|_| format!("`{value}` is not a decimal number"))?;
+    if amount < Decimal::ZERO || amount > Decimal::from(1_000_000_000) {
+        return Err(format!("`{value}` must be between 0 and 1000000000"));
+    }
+    Ok(amount)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paces_and_balances_are_bounded() {
+        assert_eq!(pace("20s"), Ok(Duration::from_secs(20)));
+        for bad in ["0s", "500ms", "2h", "soon"] {
+            assert!(pace(bad).is_err(), "{bad} accepted");
+        }
+        assert_eq!(balance(" 10.5 "), Ok(Decimal::new(105, 1)));
+        for bad in ["-1", "x", "2000000000"] {
+            assert!(balance(bad).is_err(), "{bad} accepted");
+        }
+    }
 
     #[test]
     fn values_are_trimmed_and_empty_ones_rejected() {

@@ -78,7 +78,7 @@ impl Platform {
             }
             return Err(error.into());
         }
-        let (app, sandbox, bot) = match wire_app(pool.clone(), &config, &keys) {
+        let (app, sandbox, bot) = match wire_app(pool.clone(), &config, &keys).await {
             Ok(wired) => wired,
             Err(error) => {
                 pool.close().await;
@@ -102,7 +102,7 @@ impl Platform {
 }
 
 /// Chooses every adapter: live when configured, sandbox otherwise. The only place naming them.
-fn wire_app(
+async fn wire_app(
     pool: sqlx::PgPool,
     config: &Config,
     keys: &Keys,
@@ -165,7 +165,10 @@ fn wire_app(
                 (sandbox.clone() as Arc<dyn PaymentGateway>, Some(sandbox))
             }
         };
-    let adapters = Adapters { mailer, messenger, payments };
+    let swap = crate::payout_adapters::swap(&pool, config, &http);
+    let wallet = crate::payout_adapters::wallet(&pool, config).await?;
+    settings.payout_poll_interval = config.swap_poll_interval;
+    let adapters = Adapters { mailer, messenger, payments, swap, wallet };
     Ok((App::new(pool, settings, adapters), sandbox, bot))
 }
 

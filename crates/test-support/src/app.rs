@@ -3,7 +3,13 @@
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use paygate_app::{Adapters, App, Settings};
-use paygate_domain::{messenger::Messenger, payment_gateway::PaymentGateway};
+use paygate_domain::{
+    host_wallet::{HostWallet, WalletBalances},
+    messenger::Messenger,
+    money::{Amount, Asset},
+    payment_gateway::PaymentGateway,
+    swap::SwapProvider,
+};
 use paygate_http::HttpState;
 use paygate_jobs::{Worker, WorkerConfig};
 use secrecy::SecretString;
@@ -39,6 +45,12 @@ pub struct TestAppOptions<'a> {
     pub nowpayments: Option<(&'a FakeNowPayments, &'a str, &'a str)>,
     /// Adjust settings before the app starts.
     pub settings: Option<fn(&mut Settings)>,
+    /// The swap provider (e.g. the live ChangeNOW adapter against a fake); the sandbox simulator otherwise.
+    pub swap: Option<Arc<dyn SwapProvider>>,
+    /// The host wallet (e.g. the live Ethereum wallet on anvil); a well-funded sandbox wallet otherwise.
+    pub wallet: Option<Arc<dyn HostWallet>>,
+    /// The database to run on (one the test already built adapters on); a fresh one otherwise.
+    pub pool: Option<PgPool>,
 }
 
 /// The IPN secret of the sandbox payment provider in tests.
@@ -90,6 +102,19 @@ impl TestApp {
     /// Signs up an owner and returns their access token.
     pub async fn owner_token(&self, name: &str) -> String {
         self.signup(name).await["access_token"].as_str().expect("access token").to_owned()
+    }
+
+    /// Creates an operator account (as `paygate operator create` does), signs in and returns its access token.
+    pub async fn operator_token(&self, name: &str) -> String {
+        let email = format!("{name}@example.org");
+        paygate_app::accounts::users::create_operator(&self.app, name, &email, "correct-horse-9")
+            .await
+            .expect("operator created");
+        let body = serde_json::json!({"login": name, "password": "correct-horse-9"});
+        let response = self.post("/api/v1/auth/login", &body).await;
+        assert_eq!(response.status(), 200, "login of operator {name} failed");
+        let session: Value = response.json().await.expect("login body");
+        session["access_token"].as_str().expect("access token").to_owned()
     }
 
     /// Links Telegram account `telegram_user_id` to owner `username`, as a finished `/link` would (the
@@ -178,7 +203,10 @@ pub async fn spawn_app_with_messenger(messenger: Arc<dyn Messenger>) -> TestApp 
 }
 
 async fn spawn(options: TestAppOptions<'_>, messenger: Option<Arc<dyn Messenger>>) -> TestApp {
-    let pool = fresh_database().await;
+    let pool = match options.pool.clone() {
+        Some(pool) => pool,
+        None => fresh_database().await,
+    };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("cannot bind port 0");
     let addr = listener.local_addr().expect("no local address");
     let public_url: url::Url = format!("http://{addr}").parse().expect("url");
@@ -221,7 +249,15 @@ async fn spawn(options: TestAppOptions<'_>, messenger: Option<Arc<dyn Messenger>
     if let Some(adjust) = options.settings {
         adjust(&mut settings);
     }
-    let app = App::new(pool.clone(), settings, Adapters { mailer, messenger, payments });
+    let swap = match options.swap {
+        Some(swap) => swap,
+        None => Arc::new(paygate_sandbox::SandboxSwap::new(pool.clone(), Duration::from_millis(50))),
+    };
+    let wallet = match options.wallet {
+        Some(wallet) => wallet,
+        None => Arc::new(sandbox_wallet(&pool).await),
+    };
+    let app = App::new(pool.clone(), settings, Adapters { mailer, messenger, payments, swap, wallet });
     let shutdown = CancellationToken::new();
     let state = HttpState::new(app.clone(), sandbox);
     let token = shutdown.clone();
@@ -235,4 +271,16 @@ async fn spawn(options: TestAppOptions<'_>, messenger: Option<Arc<dyn Messenger>
         tokio::spawn(worker.run(shutdown.clone()));
     }
     TestApp { addr, http: reqwest::Client::new(), pool, app, bot, shutdown }
+}
+
+/// A sandbox host wallet holding 100 ETH and 1,000,000 USDT that confirms at once.
+async fn sandbox_wallet(pool: &sqlx::PgPool) -> paygate_sandbox::SandboxWallet {
+    let balances = WalletBalances {
+        eth: Amount::new(rust_decimal::Decimal::from(100), Asset::ETH).expect("valid amount"),
+        usdt: Amount::new(rust_decimal::Decimal::from(1_000_000), Asset::USDT_ERC20).expect("valid amount"),
+    };
+    let address = paygate_sandbox::SandboxWallet::default_address();
+    paygate_sandbox::SandboxWallet::new(pool.clone(), address, balances, Duration::ZERO)
+        .await
+        .expect("the sandbox wallet starts")
 }

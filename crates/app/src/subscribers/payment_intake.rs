@@ -171,7 +171,13 @@ async fn record_finished(
         fee = ?split.map(|s| s.fee), currency = ?settled_currency, verdict = verdict.as_str(), "payment recorded");
     let user = invoice.telegram_user_id;
     match &verdict {
-        Verdict::Accepted { .. } => {}
+        Verdict::Accepted { .. } => {
+            // The owner share is routed in this same transaction: a payout or an accumulation entry.
+            if let (Some(split), PayoutStatus::AwaitingPayout) = (split, payout_status) {
+                crate::payouts::route::route_share(tx, payment_id, invoice.channel_id, split.owner_share)
+                    .await?;
+            }
+        }
         Verdict::Underpaid { paid_usd, shortfall_usd } => {
             paygate_db::invoices::finalize(tx, invoice.id, InvoiceStatus::Underpaid).await?;
             let text = texts::underpaid(invoice.price_usd, *paid_usd, *shortfall_usd);

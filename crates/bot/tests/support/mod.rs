@@ -45,6 +45,7 @@ impl World {
             telegram: Some(&telegram),
             nowpayments: Some((&nowpayments, NP_KEY, NP_SECRET)),
             settings: None,
+            ..TestAppOptions::default()
         };
         let app = spawn_app_with(options).await;
         let token = app.owner_token("owner").await;

@@ -9,6 +9,7 @@ mod currencies;
 pub mod error;
 pub mod extract;
 mod json_body;
+mod payouts;
 
 pub use json_body::document_body_errors;
 
@@ -28,6 +29,8 @@ use crate::HttpState;
         (name = "auth", description = "Accounts and sessions"),
         (name = "account", description = "The signed-in account's own records"),
         (name = "channels", description = "Channels, tiers, payout settings and links"),
+        (name = "payouts", description = "Payouts and balances of the caller's channels"),
+        (name = "operator", description = "Operator only (404 for everyone else)"),
         (name = "public", description = "No authentication"),
     )
 )]
@@ -56,4 +59,5 @@ pub fn router() -> OpenApiRouter<HttpState> {
         .merge(channels::router())
         .merge(channel_activity::router())
         .merge(currencies::router())
+        .merge(payouts::router())
 }
