@@ -96,6 +96,8 @@ pub struct PaymentRow {
     pub owner_share: Option<Decimal>,
     pub payout_status: PayoutStatus,
     pub hold_reason: Option<String>,
+    /// The payout of its owner share, once routed to one.
+    pub payout_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -114,6 +116,7 @@ struct RawPayment {
     owner_share: Option<Decimal>,
     payout_status: String,
     hold_reason: Option<String>,
+    payout_id: Option<Uuid>,
     created_at: DateTime<Utc>,
 }
 
@@ -135,6 +138,7 @@ impl TryFrom<RawPayment> for PaymentRow {
             owner_share: raw.owner_share,
             payout_status: decoded(PayoutStatus::parse(&raw.payout_status))?,
             hold_reason: raw.hold_reason,
+            payout_id: raw.payout_id,
             created_at: raw.created_at,
         })
     }
@@ -149,10 +153,12 @@ pub async fn for_channel(
 ) -> Result<Vec<PaymentRow>, sqlx::Error> {
     let rows = sqlx::query_as!(
         RawPayment,
-        r#"SELECT id, invoice_id, telegram_user_id, kind::text AS "kind!", verdict, price_usd, paid_usd, outcome_amount,
-                  outcome_currency, platform_fee, owner_share, payout_status, hold_reason, created_at
-           FROM payments WHERE channel_id = $1
-           ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"#,
+        r#"SELECT p.id, p.invoice_id, p.telegram_user_id, p.kind::text AS "kind!", p.verdict, p.price_usd, p.paid_usd,
+                  p.outcome_amount, p.outcome_currency, p.platform_fee, p.owner_share, p.payout_status, p.hold_reason,
+                  o.id AS "payout_id?", p.created_at
+           FROM payments p LEFT JOIN payouts o ON o.payment_id = p.id
+           WHERE p.channel_id = $1
+           ORDER BY p.created_at DESC, p.id DESC LIMIT $2 OFFSET $3"#,
         channel_id,
         limit,
         offset

@@ -10,7 +10,29 @@ use sqlx::PgPool;
 /// 4. No invoice has more than one granting (`accepted`) payment: a repeat never grants twice.
 /// 5. Every accepted subscription payment has exactly one invite, for the invoice's subscriber.
 /// 6. Payments that grant nothing (not accepted, or donations) have no invite.
+/// 7. Every owner share is in exactly one payout bucket (paid out, accumulated, in flight, held).
+/// 8. At most one payout and one accumulation entry per payment, a payout's amount is its share,
+///    and no payout has more than one host wallet transfer.
 const CHECKS: &[(&str, &str)] = &[
+    (
+        "every owner share is paid out, accumulated, in flight or held",
+        "SELECT owner_id::text || ' ' || currency FROM payout_conservation WHERE unaccounted <> 0",
+    ),
+    (
+        "a payout moves exactly its payment's owner share",
+        "SELECT o.id::text FROM payouts o JOIN payments p ON p.id = o.payment_id
+         WHERE p.owner_share IS DISTINCT FROM o.source_amount",
+    ),
+    (
+        "a payment is not both in a payout and in accumulation (unless below the pair minimum)",
+        "SELECT o.payment_id::text FROM payouts o JOIN accumulation_entries e ON e.payment_id = o.payment_id
+         WHERE o.status <> 'accumulated'",
+    ),
+    (
+        "at most one host wallet transfer per payout",
+        "SELECT o.id::text FROM payouts o
+         WHERE (SELECT count(*) FROM wallet_transfers t WHERE t.reference LIKE 'payout:' || o.id::text || ':%') > 1",
+    ),
     (
         "fee and owner share add up to the outcome amount",
         "SELECT id::text FROM payments WHERE platform_fee + owner_share <> outcome_amount",

@@ -70,6 +70,8 @@ pub struct PaymentView {
     pub payout_status: PayoutStatus,
     /// Why the payment is on hold, when it is.
     pub hold_reason: Option<String>,
+    /// The payout of its owner share (see `GET /api/v1/channels/{id}/payouts`), once routed to one.
+    pub payout_id: Option<uuid::Uuid>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -131,6 +133,7 @@ pub async fn payments(app: &App, caller: &Caller, id: ChannelId, page: Page) -> 
             owner_share: r.owner_share,
             payout_status: r.payout_status,
             hold_reason: r.hold_reason,
+            payout_id: r.payout_id,
             created_at: r.created_at,
         })
         .collect();

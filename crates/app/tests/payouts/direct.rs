@@ -38,6 +38,9 @@ async fn an_eth_owner_is_paid_exactly_the_owner_share_in_wei_by_one_transfer() {
         .await
         .unwrap();
     assert_eq!(paid, "paid_out");
+    let path = format!("/api/v1/channels/{}/payments", world.channel_id);
+    let payments: serde_json::Value = world.app.get_as(&world.owner, &path).await.json().await.unwrap();
+    assert_eq!(payments["payments"][0]["payout_id"], payout["id"], "the payment links to its payout");
     world.assert_conserved().await;
 }
 

@@ -6,5 +6,6 @@ mod crashes;
 mod direct;
 mod faults;
 mod random;
+mod sandbox;
 mod support;
 mod swap;

@@ -138,23 +138,7 @@ impl PayoutWorld {
         };
         let app = spawn_app_with(options).await;
         let owner = app.owner_token("owner").await;
-        let body = json!({
-            "open_channel_id": -1001234567890i64, "open_channel_title": "Alpha (free)",
-            "closed_channel_id": -1009876543210i64, "closed_channel_title": "Alpha VIP",
-            "tiers": [{"price_usd": "5.00", "duration_days": 30}],
-            "payout": payout.body(),
-            "donations": {"enabled": true, "message": "Thanks for the support!"},
-            "notifications": {"enabled": false}
-        });
-        let response = app.send_as(Method::POST, &owner, "/api/v1/channels", Some(&body)).await;
-        let status = response.status();
-        let channel: Value = response.json().await.unwrap();
-        assert_eq!(status, 201, "{channel:#}");
-        let channel_id = channel["id"].as_str().unwrap().parse().unwrap();
-        sqlx::query("INSERT INTO subscribers (telegram_user_id, first_name) VALUES (777, 'Sam')")
-            .execute(&app.pool)
-            .await
-            .unwrap();
+        let channel_id = create_channel(&app, &owner, payout).await;
         let miner = CancellationToken::new();
         let chain = anvil.clone();
         let stop = miner.clone();
@@ -186,35 +170,7 @@ impl PayoutWorld {
     /// `usdterc20`); the report is not applied yet.
     pub async fn finished_report(&self, settled: Decimal, currency: &str) -> PaymentUpdate {
         let n = self.next_payment.fetch_add(1, Ordering::SeqCst);
-        let invoice = Uuid::now_v7();
-        let provider_invoice = format!("inv-{invoice}");
-        sqlx::query(
-            "INSERT INTO invoices (id, channel_id, telegram_user_id, kind, price_usd, provider, provider_invoice_id,
-                                   status, expires_at)
-             VALUES ($1, $2, 777, 'donation', 10, 'sandbox', $3, 'waiting', now() + interval '1 day')",
-        )
-        .bind(invoice)
-        .bind(self.channel_id)
-        .bind(&provider_invoice)
-        .execute(&self.app.pool)
-        .await
-        .unwrap();
-        PaymentUpdate {
-            provider_payment_id: format!("{}{n}", invoice.simple()),
-            provider_invoice_id: Some(provider_invoice),
-            order_id: Some(invoice.to_string()),
-            status: PaymentStatus::Finished,
-            price_amount: Decimal::from(10),
-            price_currency: "usd".into(),
-            pay_amount: Some(Decimal::new(4, 3)),
-            actually_paid: Some(Decimal::new(4, 3)),
-            actually_paid_at_fiat: None,
-            pay_currency: Some("eth".into()),
-            outcome_amount: Some(settled),
-            outcome_currency: Some(currency.into()),
-            parent_payment_id: None,
-            raw: "{}".into(),
-        }
+        finished_report_in(&self.app, self.channel_id, n, settled, currency).await
     }
 
     /// Feeds one report as the IPN endpoint would.
@@ -296,6 +252,68 @@ impl PayoutWorld {
             self.app.get_as(&operator, "/api/v1/operator/conservation").await.json().await.unwrap();
         assert_eq!(check["holds"], true, "conservation broken: {check:#}");
     }
+}
+
+/// A donation invoice of `channel_id` and its `finished` report settling `settled` in `currency`
+/// (`eth` or `usdterc20`); the report is not applied yet. `n` makes the provider payment id unique.
+pub async fn finished_report_in(
+    app: &TestApp,
+    channel_id: Uuid,
+    n: u64,
+    settled: Decimal,
+    currency: &str,
+) -> PaymentUpdate {
+    let invoice = Uuid::now_v7();
+    let provider_invoice = format!("inv-{invoice}");
+    sqlx::query(
+        "INSERT INTO invoices (id, channel_id, telegram_user_id, kind, price_usd, provider, provider_invoice_id,
+                               status, expires_at)
+         VALUES ($1, $2, 777, 'donation', 10, 'sandbox', $3, 'waiting', now() + interval '1 day')",
+    )
+    .bind(invoice)
+    .bind(channel_id)
+    .bind(&provider_invoice)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    PaymentUpdate {
+        provider_payment_id: format!("{}{n}", invoice.simple()),
+        provider_invoice_id: Some(provider_invoice),
+        order_id: Some(invoice.to_string()),
+        status: PaymentStatus::Finished,
+        price_amount: Decimal::from(10),
+        price_currency: "usd".into(),
+        pay_amount: Some(Decimal::new(4, 3)),
+        actually_paid: Some(Decimal::new(4, 3)),
+        actually_paid_at_fiat: None,
+        pay_currency: Some("eth".into()),
+        outcome_amount: Some(settled),
+        outcome_currency: Some(currency.into()),
+        parent_payment_id: None,
+        raw: "{}".into(),
+    }
+}
+
+/// Registers the world's channel for `owner` (paying out as `payout`) and the subscriber who pays.
+pub async fn create_channel(app: &TestApp, owner: &str, payout: Payout) -> Uuid {
+    let body = json!({
+        "open_channel_id": -1001234567890i64, "open_channel_title": "Alpha (free)",
+        "closed_channel_id": -1009876543210i64, "closed_channel_title": "Alpha VIP",
+        "tiers": [{"price_usd": "5.00", "duration_days": 30}],
+        "payout": payout.body(),
+        "donations": {"enabled": true, "message": "Thanks for the support!"},
+        "notifications": {"enabled": false}
+    });
+    let response = app.send_as(Method::POST, owner, "/api/v1/channels", Some(&body)).await;
+    let status = response.status();
+    let channel: Value = response.json().await.unwrap();
+    assert_eq!(status, 201, "{channel:#}");
+    let channel_id = channel["id"].as_str().unwrap().parse().unwrap();
+    sqlx::query("INSERT INTO subscribers (telegram_user_id, first_name) VALUES (777, 'Sam')")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    channel_id
 }
 
 /// Waits (up to 60 s) for `check` to hold.
