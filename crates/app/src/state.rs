@@ -88,8 +88,8 @@ impl Settings {
 #[derive(Clone)]
 pub struct Adapters {
     pub mailer: Arc<dyn Mailer>,
-    /// The Telegram adapter as the server wired it (paced by `paygate_telegram::PacedMessenger`); `None`
-    /// when no bot token is configured.
+    /// The Telegram adapter as the server wired it (paced by `paygate_telegram::PacedMessenger`): the
+    /// Bot API client, or the sandbox Telegram without a bot token; `None` only where no bot is wanted.
     pub messenger: Option<Arc<dyn Messenger>>,
     pub payments: Arc<dyn PaymentGateway>,
     /// The swap provider (ChangeNOW, or the sandbox simulator).
@@ -127,7 +127,10 @@ impl App {
             AdapterStatus { name: "mailer", mode: mode(adapters.mailer.is_live()) },
             AdapterStatus {
                 name: "telegram",
-                mode: if adapters.messenger.is_some() { AdapterMode::Live } else { AdapterMode::Disabled },
+                mode: match &adapters.messenger {
+                    Some(messenger) => mode(messenger.is_live()),
+                    None => AdapterMode::Disabled,
+                },
             },
             AdapterStatus { name: "payments", mode: mode(adapters.payments.is_live()) },
             AdapterStatus { name: "swap", mode: mode(adapters.swap.is_live()) },

@@ -4,12 +4,13 @@
 use std::{collections::HashMap, time::Duration};
 
 use paygate_app::App;
-use paygate_telegram::{BotApi, Update, UpdateKind};
+use paygate_telegram::{Update, UpdateKind, UpdateSource};
 use tokio_util::sync::CancellationToken;
 
-/// Polls `api` until `shutdown`; an update is confirmed only after it was handled (at-least-once).
-/// Replies go through `app.messenger` (paced); `api` only receives updates and sets the bot up.
-pub async fn run_polling(app: App, api: BotApi, shutdown: CancellationToken) {
+/// Polls `api` (Telegram's Bot API, or the sandbox Telegram) until `shutdown`; an update is confirmed
+/// only after it was handled (at-least-once). Replies go through `app.messenger` (paced); `api` only
+/// receives updates and sets the bot up.
+pub async fn run_polling(app: App, api: impl UpdateSource, shutdown: CancellationToken) {
     if let Err(error) = api.delete_webhook().await {
         tracing::warn!(kind = "telegram", %error, "could not remove a webhook before polling");
     }

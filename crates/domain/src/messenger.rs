@@ -68,6 +68,11 @@ pub trait Messenger: Send + Sync {
         true
     }
 
+    /// Whether this is the real Telegram (false for the sandbox Telegram), for `/readyz`.
+    fn is_live(&self) -> bool {
+        true
+    }
+
     /// The bot's own username (for deep links), without `@`.
     async fn bot_username(&self) -> Result<String, MessengerError>;
 

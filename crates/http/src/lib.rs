@@ -7,6 +7,7 @@ mod ip_limits;
 mod layers;
 pub mod metrics_recorder;
 mod pages;
+mod sandbox_telegram_page;
 mod webhooks;
 
 use std::{net::SocketAddr, sync::Arc};
@@ -32,6 +33,8 @@ pub struct HttpState {
     pub callback_failures: Arc<IpLimiter>,
     /// The sandbox payment provider, when it is the one configured (serves the checkout page).
     pub sandbox: Option<Arc<paygate_sandbox::SandboxPayments>>,
+    /// The sandbox Telegram, when it stands in for Telegram (serves the sandbox chat page).
+    pub sandbox_telegram: Option<paygate_sandbox::SandboxTelegram>,
 }
 
 impl HttpState {
@@ -42,7 +45,17 @@ impl HttpState {
             ip_limiter: Arc::new(layers::default_ip_limiter()),
             callback_failures: Arc::new(layers::callback_failure_limiter()),
             sandbox,
+            sandbox_telegram: None,
         }
+    }
+
+    /// With the sandbox Telegram's chat page (`/sandbox/telegram`), when it is the Telegram in use.
+    pub fn with_sandbox_telegram(
+        mut self,
+        sandbox_telegram: Option<paygate_sandbox::SandboxTelegram>,
+    ) -> Self {
+        self.sandbox_telegram = sandbox_telegram;
+        self
     }
 }
 
@@ -69,6 +82,8 @@ pub fn router(state: HttpState) -> Router {
         .route("/pay/{id}/status", get(pages::payment_status))
         .route("/sandbox/checkout/{id}", get(pages::checkout_page))
         .route("/sandbox/checkout/{id}/{action}", post(pages::checkout_action))
+        // The sandbox Telegram's chat page (issue 13).
+        .merge(sandbox_telegram_page::routes())
         .merge(api)
         .with_state(state.clone());
     let docs = SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi);

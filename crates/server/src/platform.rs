@@ -29,6 +29,9 @@ pub struct Platform {
     /// The Bot API client for the bot's front door (polling, webhook registration); `None` without a
     /// bot token. Use cases reach Telegram only through `app.messenger`.
     pub bot: Option<paygate_telegram::BotApi>,
+    /// The sandbox Telegram when no bot token is configured (the bot polls it; the sandbox chat page plays
+    /// its people).
+    pub sandbox_telegram: Option<paygate_sandbox::SandboxTelegram>,
     pub keys: Keys,
     pub config: Config,
     embedded: Option<EmbeddedPostgres>,
@@ -78,7 +81,7 @@ impl Platform {
             }
             return Err(error.into());
         }
-        let (app, sandbox, bot) = match wire_app(pool.clone(), &config, &keys).await {
+        let (app, sandbox, bot, sandbox_telegram) = match wire_app(pool.clone(), &config, &keys).await {
             Ok(wired) => wired,
             Err(error) => {
                 pool.close().await;
@@ -88,7 +91,7 @@ impl Platform {
                 return Err(error);
             }
         };
-        Ok(Self { app, sandbox, bot, keys, config, embedded })
+        Ok(Self { app, sandbox, bot, sandbox_telegram, keys, config, embedded })
     }
 
     /// Closes the pool and stops the embedded server, if any.
@@ -101,12 +104,17 @@ impl Platform {
     }
 }
 
+/// What [`wire_app`] chose besides the app: the sandbox payment provider, the Bot API client or else
+/// the sandbox Telegram.
+type Wired = (
+    App,
+    Option<Arc<paygate_sandbox::SandboxPayments>>,
+    Option<paygate_telegram::BotApi>,
+    Option<paygate_sandbox::SandboxTelegram>,
+);
+
 /// Chooses every adapter: live when configured, sandbox otherwise. The only place naming them.
-async fn wire_app(
-    pool: sqlx::PgPool,
-    config: &Config,
-    keys: &Keys,
-) -> anyhow::Result<(App, Option<Arc<paygate_sandbox::SandboxPayments>>, Option<paygate_telegram::BotApi>)> {
+async fn wire_app(pool: sqlx::PgPool, config: &Config, keys: &Keys) -> anyhow::Result<Wired> {
     let http = reqwest::Client::new();
     let mut settings = Settings::new(config.public_url.clone(), keys.jwt_secret.clone());
     settings.provider_min_price_usd = config.provider_min_price_usd;
@@ -135,9 +143,22 @@ async fn wire_app(
     let bot = config.telegram_bot_token.as_ref().map(|token| {
         paygate_telegram::BotApi::new(config.telegram_api_url.clone(), token.clone(), http.clone())
     });
+    // Without a token, the sandbox Telegram stands in for the Bot API (same port, same pacing, same intake).
+    let sandbox_telegram = bot.is_none().then(|| {
+        tracing::warn!(
+            kind = "warning",
+            "PAYGATE_TELEGRAM_BOT_TOKEN unset: sandbox Telegram (/sandbox/telegram)"
+        );
+        paygate_sandbox::SandboxTelegram::new(pool.clone())
+    });
+    let telegram: Option<Arc<dyn Messenger>> = match (&bot, &sandbox_telegram) {
+        (Some(api), _) => Some(Arc::new(api.clone())),
+        (None, Some(sandbox)) => Some(Arc::new(sandbox.clone())),
+        (None, None) => None,
+    };
     // Every Bot API call of the use cases takes a slot of the PostgreSQL send pacer all instances share.
-    let messenger = bot.clone().map(|api| {
-        Arc::new(paygate_telegram::PacedMessenger::new(pool.clone(), Arc::new(api))) as Arc<dyn Messenger>
+    let messenger = telegram.map(|inner| {
+        Arc::new(paygate_telegram::PacedMessenger::new(pool.clone(), inner)) as Arc<dyn Messenger>
     });
     let (payments, sandbox): (Arc<dyn PaymentGateway>, _) =
         match (&config.nowpayments_api_key, &config.nowpayments_ipn_secret) {
@@ -169,7 +190,7 @@ async fn wire_app(
     let wallet = crate::payout_adapters::wallet(&pool, config).await?;
     settings.payout_poll_interval = config.swap_poll_interval;
     let adapters = Adapters { mailer, messenger, payments, swap, wallet };
-    Ok((App::new(pool, settings, adapters), sandbox, bot))
+    Ok((App::new(pool, settings, adapters), sandbox, bot, sandbox_telegram))
 }
 
 /// The live adapter with the account login for list look-ups, when configured (else a warning: invoices

@@ -13,11 +13,12 @@ use crate::platform::Platform;
 pub async fn serve(
     app: App,
     sandbox: Option<std::sync::Arc<paygate_sandbox::SandboxPayments>>,
+    sandbox_telegram: Option<paygate_sandbox::SandboxTelegram>,
     listener: TcpListener,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
-    let state = HttpState::new(app, sandbox);
+    let state = HttpState::new(app, sandbox).with_sandbox_telegram(sandbox_telegram);
     tracing::info!(kind = "startup", %addr, "HTTP server listening");
     paygate_http::serve(listener, state, shutdown).await.context("HTTP server failed")
 }
@@ -47,7 +48,14 @@ pub async fn run(platform: Platform, role: Role, shutdown: CancellationToken) ->
         let addr = platform.config.http_addr;
         let listener =
             TcpListener::bind(addr).await.with_context(|| format!("binding PAYGATE_HTTP_ADDR {addr}"))?;
-        tasks.spawn(serve(app.clone(), platform.sandbox.clone(), listener, shutdown.clone()));
+        let sandbox_telegram = platform.sandbox_telegram.clone();
+        tasks.spawn(serve(
+            app.clone(),
+            platform.sandbox.clone(),
+            sandbox_telegram,
+            listener,
+            shutdown.clone(),
+        ));
     }
     if let (Role::Worker | Role::Bot, Some(addr)) = (role, platform.config.metrics_addr) {
         let listener =
@@ -78,11 +86,13 @@ pub async fn run(platform: Platform, role: Role, shutdown: CancellationToken) ->
                     Ok(())
                 });
             }
-        } else {
-            tracing::warn!(
-                kind = "warning",
-                "PAYGATE_TELEGRAM_BOT_TOKEN unset: the Telegram bot is disabled"
-            );
+        } else if let Some(sandbox) = platform.sandbox_telegram.clone() {
+            // The same polling loop and handlers as with Telegram, fed by the sandbox Telegram.
+            let (app, token) = (app.clone(), shutdown.clone());
+            tasks.spawn(async move {
+                paygate_bot::run_polling(app, sandbox, token).await;
+                Ok(())
+            });
         }
     }
     tracing::info!(kind = "complete", ?role, public_url = %platform.config.public_url, "Paygate is running");

@@ -11,6 +11,7 @@ mod paced_messenger;
 pub mod pacer;
 mod polling;
 mod types;
+mod update_source;
 mod updates;
 mod wire;
 
@@ -23,4 +24,5 @@ pub use polling::ALLOWED_UPDATES;
 pub use types::{
     CallbackQuery, IncomingMessage, JoinRequest, MemberUpdate, TelegramUser, Update, UpdateKind,
 };
+pub use update_source::UpdateSource;
 pub use updates::{InvalidUpdate, parse_update, update_from_value};

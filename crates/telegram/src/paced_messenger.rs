@@ -103,6 +103,10 @@ impl Messenger for PacedMessenger {
         self.inner.is_configured()
     }
 
+    fn is_live(&self) -> bool {
+        self.inner.is_live()
+    }
+
     async fn bot_username(&self) -> Result<String, MessengerError> {
         self.inner.bot_username().await
     }

@@ -30,6 +30,8 @@ pub struct TestApp {
     pub app: App,
     /// The Bot API client of the bot's front door (polling), when the app talks to a fake Telegram.
     pub bot: Option<paygate_telegram::BotApi>,
+    /// The sandbox Telegram the bot polls, when the app was started with it.
+    pub sandbox_telegram: Option<paygate_sandbox::SandboxTelegram>,
     shutdown: CancellationToken,
 }
 
@@ -51,6 +53,9 @@ pub struct TestAppOptions<'a> {
     pub wallet: Option<Arc<dyn HostWallet>>,
     /// The database to run on (one the test already built adapters on); a fresh one otherwise.
     pub pool: Option<PgPool>,
+    /// Use the sandbox Telegram (as the server does without a bot token): the bot polls it with the same
+    /// loop as Telegram, and its chat page is served. Ignored when `telegram` is set.
+    pub sandbox_telegram: bool,
 }
 
 /// The IPN secret of the sandbox payment provider in tests.
@@ -216,6 +221,9 @@ async fn spawn(options: TestAppOptions<'_>, messenger: Option<Arc<dyn Messenger>
     let bot = options.telegram.map(|fake| {
         paygate_telegram::BotApi::new(fake.base_url(), SecretString::from(fake.token()), http.clone())
     });
+    let sandbox_telegram = (options.sandbox_telegram && bot.is_none())
+        .then(|| paygate_sandbox::SandboxTelegram::new(pool.clone()));
+    let messenger = messenger.or_else(|| sandbox_telegram.clone().map(|s| Arc::new(s) as Arc<dyn Messenger>));
     // Paced like the server's: every Bot API call takes a slot of the PostgreSQL send pacer.
     let messenger = bot.clone().map(|api| Arc::new(api) as Arc<dyn Messenger>).or(messenger).map(|inner| {
         Arc::new(paygate_telegram::PacedMessenger::new(pool.clone(), inner)) as Arc<dyn Messenger>
@@ -259,7 +267,7 @@ async fn spawn(options: TestAppOptions<'_>, messenger: Option<Arc<dyn Messenger>
     };
     let app = App::new(pool.clone(), settings, Adapters { mailer, messenger, payments, swap, wallet });
     let shutdown = CancellationToken::new();
-    let state = HttpState::new(app.clone(), sandbox);
+    let state = HttpState::new(app.clone(), sandbox).with_sandbox_telegram(sandbox_telegram.clone());
     let token = shutdown.clone();
     tokio::spawn(async move {
         let _ = paygate_http::serve(listener, state, token).await;
@@ -270,7 +278,10 @@ async fn spawn(options: TestAppOptions<'_>, messenger: Option<Arc<dyn Messenger>
             .with_crons(paygate_app::jobs::crons());
         tokio::spawn(worker.run(shutdown.clone()));
     }
-    TestApp { addr, http: reqwest::Client::new(), pool, app, bot, shutdown }
+    if let Some(source) = sandbox_telegram.clone() {
+        tokio::spawn(paygate_bot::run_polling(app.clone(), source, shutdown.clone()));
+    }
+    TestApp { addr, http: reqwest::Client::new(), pool, app, bot, sandbox_telegram, shutdown }
 }
 
 /// A sandbox host wallet holding 100 ETH and 1,000,000 USDT that confirms at once.
