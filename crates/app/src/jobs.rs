@@ -16,6 +16,7 @@ use crate::{
     messages::notify::SendMessageHandler,
     owners::notify::{ExpiryDigest, ExpiryDigestHandler, NotifyOwnerHandler},
     payouts::job::PayoutStepHandler,
+    payouts::threshold::{BatchPass, BatchPassHandler, ConvertPending, ConvertPendingHandler},
     subscribers::expiry::{ReminderHandler, RemoveHandler, SweepHandler, SweepSubscriptions},
     subscribers::invite_joins::RemoveIntruderHandler,
     subscribers::invites::{IssueInviteHandler, RevokeInviteHandler},
@@ -43,11 +44,19 @@ pub fn registry(app: &App) -> Registry {
         .register(RecheckDueHandler)
         .register(CheckChannelHandler(app.clone()))
         .register(PayoutStepHandler(app.clone()))
+        .register(ConvertPendingHandler(app.clone()))
+        .register(BatchPassHandler(app.clone()))
 }
 
-/// Every recurring schedule.
-pub fn crons() -> Vec<CronSpec> {
+/// Every recurring schedule (intervals the operator configures come from `app`'s settings).
+pub fn crons(app: &App) -> Vec<CronSpec> {
     vec![
+        // Conversions are checked every minute: the interval and the USD minimum decide inside.
+        CronSpec::new("payouts.convert_pending", Duration::from_secs(60), |tick| ConvertPending { tick })
+            .max_catch_up(1),
+        // Once across all instances per tick; after downtime the latest missed pass runs.
+        CronSpec::new("payouts.batch_pass", app.settings.batch_interval, |tick| BatchPass { tick })
+            .max_catch_up(1),
         CronSpec::new("housekeeping.purge_finished_jobs", Duration::from_secs(3600), |tick| {
             PurgeFinishedJobs { tick }
         })

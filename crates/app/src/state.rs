@@ -59,6 +59,12 @@ pub struct Settings {
     pub offer_repost_interval: Duration,
     /// How often an open payout looks at its exchange and its host wallet transfer again.
     pub payout_poll_interval: Duration,
+    /// Pending entries are converted to USDT once the oldest waited this long ...
+    pub conversion_interval: Duration,
+    /// ... or once they are worth this many USD.
+    pub conversion_min_usd: Decimal,
+    /// How often the threshold batch pass runs.
+    pub batch_interval: Duration,
 }
 
 impl Settings {
@@ -80,6 +86,9 @@ impl Settings {
             telegram_webhook_secret: None,
             offer_repost_interval: Duration::from_secs(24 * 3600),
             payout_poll_interval: Duration::from_secs(15),
+            conversion_interval: Duration::from_secs(15 * 60),
+            conversion_min_usd: Decimal::from(20),
+            batch_interval: Duration::from_secs(5 * 60),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Payouts: one per payment of an instant channel, saved step by step under a sequence number.
 
 use chrono::{DateTime, Utc};
-use paygate_domain::status::{PayoutKind, PayoutState};
+use paygate_domain::status::{PayoutKind, PayoutPurpose, PayoutState};
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -12,9 +12,12 @@ use crate::typed::{all, decoded};
 #[derive(Debug, Clone, PartialEq)]
 pub struct PayoutRow {
     pub id: Uuid,
-    pub payment_id: Uuid,
-    pub channel_id: Uuid,
-    pub owner_id: Uuid,
+    pub purpose: PayoutPurpose,
+    /// The payment it pays (purpose `payment` only).
+    pub payment_id: Option<Uuid>,
+    /// The channel and owner it pays (none for a conversion, which pools entries).
+    pub channel_id: Option<Uuid>,
+    pub owner_id: Option<Uuid>,
     pub kind: PayoutKind,
     pub status: PayoutState,
     pub resume_status: Option<PayoutState>,
@@ -48,9 +51,10 @@ pub struct PayoutRow {
 /// A payout row before its kind and statuses are parsed.
 struct RawPayout {
     id: Uuid,
-    payment_id: Uuid,
-    channel_id: Uuid,
-    owner_id: Uuid,
+    purpose: String,
+    payment_id: Option<Uuid>,
+    channel_id: Option<Uuid>,
+    owner_id: Option<Uuid>,
     kind: String,
     status: String,
     resume_status: Option<String>,
@@ -87,6 +91,7 @@ impl TryFrom<RawPayout> for PayoutRow {
     fn try_from(raw: RawPayout) -> Result<Self, sqlx::Error> {
         Ok(Self {
             id: raw.id,
+            purpose: decoded(PayoutPurpose::parse(&raw.purpose))?,
             payment_id: raw.payment_id,
             channel_id: raw.channel_id,
             owner_id: raw.owner_id,
@@ -131,9 +136,10 @@ impl TryFrom<RawPayout> for PayoutRow {
 #[derive(Debug, Clone)]
 pub struct NewPayout<'a> {
     pub id: Uuid,
-    pub payment_id: Uuid,
-    pub channel_id: Uuid,
-    pub owner_id: Uuid,
+    pub purpose: PayoutPurpose,
+    pub payment_id: Option<Uuid>,
+    pub channel_id: Option<Uuid>,
+    pub owner_id: Option<Uuid>,
     pub kind: PayoutKind,
     pub status: PayoutState,
     pub source_amount: Decimal,
@@ -149,8 +155,8 @@ pub struct NewPayout<'a> {
 pub async fn insert_once(conn: &mut PgConnection, p: &NewPayout<'_>) -> Result<bool, sqlx::Error> {
     let inserted = sqlx::query_scalar!(
         "INSERT INTO payouts (id, payment_id, channel_id, owner_id, kind, status, source_amount, source_code,
-                              source_network, dest_address, dest_extra_id, dest_code, dest_network)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                              source_network, dest_address, dest_extra_id, dest_code, dest_network, purpose)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT (payment_id) DO NOTHING
          RETURNING id",
         p.id,
@@ -166,6 +172,7 @@ pub async fn insert_once(conn: &mut PgConnection, p: &NewPayout<'_>) -> Result<b
         p.dest_extra_id,
         p.dest_code,
         p.dest_network,
+        p.purpose.as_str(),
     )
     .fetch_optional(conn)
     .await?;
@@ -329,6 +336,7 @@ pub struct ChannelPayoutSettings {
     pub extra_id: Option<String>,
     /// `instant` or `threshold`.
     pub strategy: String,
+    pub threshold_usd: Option<Decimal>,
 }
 
 /// The payout settings of channel `channel_id` (deleted channels too: their payments still pay out).
@@ -340,7 +348,7 @@ pub async fn channel_settings(
         ChannelPayoutSettings,
         r#"SELECT id AS channel_id, owner_id, payout_wallet_address AS wallet_address,
                   payout_currency AS currency, payout_network AS network, payout_extra_id AS extra_id,
-                  payout_strategy::text AS "strategy!"
+                  payout_strategy::text AS "strategy!", payout_threshold_usd AS threshold_usd
            FROM channels WHERE id = $1"#,
         channel_id
     )
@@ -388,4 +396,47 @@ pub async fn with_transfer_in_flight(conn: &mut PgConnection) -> Result<Vec<Payo
     .fetch_all(conn)
     .await?;
     all(rows, PayoutRow::try_from)
+}
+
+/// The channel's batch that is under way or stopped for the operator (at most one at a time).
+pub async fn open_batch(conn: &mut PgConnection, channel_id: Uuid) -> Result<Option<PayoutRow>, sqlx::Error> {
+    let raw = sqlx::query_as!(
+        RawPayout,
+        "SELECT * FROM payouts
+         WHERE purpose = 'batch' AND channel_id = $1
+           AND status IN ('quoting', 'creating_exchange', 'sending', 'needs_funds', 'confirming', 'exchanging',
+                          'needs_attention')
+         ORDER BY created_at DESC LIMIT 1",
+        channel_id
+    )
+    .fetch_optional(conn)
+    .await?;
+    raw.map(PayoutRow::try_from).transpose()
+}
+
+/// The channel's newest finished batch (completed, failed, refunded, expired or cancelled).
+pub async fn last_batch(conn: &mut PgConnection, channel_id: Uuid) -> Result<Option<PayoutRow>, sqlx::Error> {
+    let raw = sqlx::query_as!(
+        RawPayout,
+        "SELECT * FROM payouts
+         WHERE purpose = 'batch' AND channel_id = $1
+           AND status IN ('completed', 'failed', 'refunded', 'expired', 'cancelled')
+         ORDER BY created_at DESC LIMIT 1",
+        channel_id
+    )
+    .fetch_optional(conn)
+    .await?;
+    raw.map(PayoutRow::try_from).transpose()
+}
+
+/// The payments whose entries batch `batch_id` paid are paid out.
+pub async fn mark_batch_payments_paid(conn: &mut PgConnection, batch_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE payments SET payout_status = 'paid_out'
+         WHERE id IN (SELECT payment_id FROM accumulation_entries WHERE batch_id = $1)",
+        batch_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }

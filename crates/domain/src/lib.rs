@@ -11,6 +11,7 @@ pub mod money;
 pub mod payment_gateway;
 pub mod payment_identity;
 pub mod payment_rules;
+pub mod split;
 pub mod status;
 pub mod swap;
 pub mod validation;

@@ -228,11 +228,27 @@ text_enum! {
     EntryStatus, "accumulation entry status" {
         /// Held in its source asset, waiting for a conversion to USDT.
         PendingConversion => "pending_conversion",
+        /// Part of a conversion under way.
+        Converting => "converting",
         /// Locked in USDT, counted in the balance.
         Converted => "converted",
         /// Locked into a batch being paid.
         InBatch => "in_batch",
+        /// Its batch failed: no pass batches it again until the operator releases it.
+        Held => "held",
         Paid => "paid",
+    }
+}
+
+text_enum! {
+    /// What a payout pays (`payouts.purpose`).
+    PayoutPurpose, "payout purpose" {
+        /// One payment's owner share (instant).
+        Payment => "payment",
+        /// Pending accumulation entries, swapped to USDT into the host wallet.
+        Conversion => "conversion",
+        /// A channel's converted balance (threshold batch).
+        Batch => "batch",
     }
 }
 

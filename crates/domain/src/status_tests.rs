@@ -62,6 +62,7 @@ fn every_payout_state_kind_and_entry_status_round_trips_and_unknown_text_is_reje
     round_trips(PayoutKind::ALL, PayoutKind::parse, PayoutKind::as_str);
     round_trips(EntryStatus::ALL, EntryStatus::parse, EntryStatus::as_str);
     round_trips(EntryReason::ALL, EntryReason::parse, EntryReason::as_str);
+    round_trips(PayoutPurpose::ALL, PayoutPurpose::parse, PayoutPurpose::as_str);
     // Exactly the states in flight are neither final nor waiting for the operator.
     for state in PayoutState::ALL {
         assert_ne!(

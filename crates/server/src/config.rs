@@ -172,6 +172,14 @@ pub struct Config {
     #[arg(long, env = "PAYGATE_SANDBOX_WALLET_CONFIRM", default_value = "10s", value_parser = parse::pace)]
     pub sandbox_wallet_confirm: Duration,
 
+    /// Pending threshold entries are converted to USDT once the oldest waited this long (e.g. 15m) ...
+    #[arg(long, env = "PAYGATE_CONVERSION_INTERVAL", default_value = "15m", value_parser = parse::interval)]
+    pub conversion_interval: Duration,
+
+    /// ... or as soon as they are worth this many USD.
+    #[arg(long, env = "PAYGATE_CONVERSION_MIN_USD", default_value = "20", value_parser = parse::balance)]
+    pub conversion_min_usd: Decimal,
+
     /// How often threshold payouts are checked (e.g. 5m, 1h).
     #[arg(long, env = "PAYGATE_BATCH_INTERVAL", default_value = "5m", value_parser = parse::interval)]
     pub batch_interval: Duration,

@@ -189,6 +189,9 @@ async fn wire_app(pool: sqlx::PgPool, config: &Config, keys: &Keys) -> anyhow::R
     let swap = crate::payout_adapters::swap(&pool, config, &http);
     let wallet = crate::payout_adapters::wallet(&pool, config).await?;
     settings.payout_poll_interval = config.swap_poll_interval;
+    settings.conversion_interval = config.conversion_interval;
+    settings.conversion_min_usd = config.conversion_min_usd;
+    settings.batch_interval = config.batch_interval;
     let adapters = Adapters { mailer, messenger, payments, swap, wallet };
     Ok((App::new(pool, settings, adapters), sandbox, bot, sandbox_telegram))
 }

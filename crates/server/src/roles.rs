@@ -27,7 +27,7 @@ pub async fn serve(
 pub fn worker(app: &App, concurrency: usize) -> Worker {
     let config = WorkerConfig { concurrency, ..WorkerConfig::default() };
     Worker::new(app.pool.clone(), paygate_app::jobs::registry(app), config)
-        .with_crons(paygate_app::jobs::crons())
+        .with_crons(paygate_app::jobs::crons(app))
 }
 
 /// What one process runs.

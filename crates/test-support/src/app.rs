@@ -275,7 +275,7 @@ async fn spawn(options: TestAppOptions<'_>, messenger: Option<Arc<dyn Messenger>
     if options.worker {
         let config = WorkerConfig { poll_interval: Duration::from_millis(100), ..WorkerConfig::default() };
         let worker = Worker::new(pool.clone(), paygate_app::jobs::registry(&app), config)
-            .with_crons(paygate_app::jobs::crons());
+            .with_crons(paygate_app::jobs::crons(&app));
         tokio::spawn(worker.run(shutdown.clone()));
     }
     if let Some(source) = sandbox_telegram.clone() {

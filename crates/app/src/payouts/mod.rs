@@ -7,4 +7,5 @@ pub mod progress;
 pub mod route;
 mod steps;
 mod swap_steps;
+pub mod threshold;
 pub mod views;

@@ -94,7 +94,7 @@ pub async fn cancel(app: &App, operator: Uuid, id: Uuid) -> AppResult<PayoutView
     )
     .await?;
     let reason = format!("payout {id} cancelled by operator {operator}");
-    paygate_db::payments::hold(&mut tx, row.payment_id, &reason).await?;
+    crate::payouts::threshold::cancelled(&mut tx, &row, &reason).await?;
     tx.commit().await?;
     tracing::warn!(kind = "money", payout_id = %id, %operator, "💰 payout cancelled by the operator; share on hold");
     one(app, id).await

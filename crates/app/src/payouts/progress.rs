@@ -69,8 +69,13 @@ impl From<crate::AppError> for StepError {
 pub enum Effect {
     /// Hold the share in the owner's accumulation (below the pair minimum).
     Accumulate,
-    /// Set the payment's payout status.
-    Payment(PayoutStatus),
+    /// The payout reached its destination: the payment is paid out, the conversion's USDT is divided
+    /// among its entries, or the batch's entries are paid.
+    Completed,
+    /// The exchange failed, refunded or expired: a conversion returns its entries to pending, a
+    /// batch holds its entries until the operator releases them.
+    Stopped,
+    /// Tell the owner (payouts of a channel only).
     Owner(OwnerEvent),
 }
 
@@ -160,11 +165,18 @@ pub async fn needs_attention(app: &App, before: &PayoutRow, reason: &str) -> App
 async fn apply(tx: &mut sqlx::PgConnection, row: &PayoutRow, effect: &Effect) -> AppResult<()> {
     match effect {
         Effect::Accumulate => {
+            let (Some(channel_id), Some(owner_id), Some(payment_id)) =
+                (row.channel_id, row.owner_id, row.payment_id)
+            else {
+                return Err(crate::AppError::Internal(anyhow::anyhow!(
+                    "only a payment's payout accumulates"
+                )));
+            };
             let entry = paygate_db::accumulation::NewEntry {
                 id: Uuid::now_v7(),
-                channel_id: row.channel_id,
-                owner_id: row.owner_id,
-                payment_id: row.payment_id,
+                channel_id,
+                owner_id,
+                payment_id,
                 payout_id: Some(row.id),
                 reason: EntryReason::BelowPairMinimum,
                 source_amount: row.source_amount,
@@ -179,12 +191,15 @@ async fn apply(tx: &mut sqlx::PgConnection, row: &PayoutRow, effect: &Effect) ->
                     .then_some(row.source_amount),
             };
             paygate_db::accumulation::insert_once(tx, &entry).await?;
-            paygate_db::payments::set_payout_status(tx, row.payment_id, PayoutStatus::Accumulated).await?;
+            paygate_db::payments::set_payout_status(tx, payment_id, PayoutStatus::Accumulated).await?;
         }
-        Effect::Payment(status) => {
-            paygate_db::payments::set_payout_status(tx, row.payment_id, *status).await?
+        Effect::Completed => crate::payouts::threshold::completed(tx, row).await?,
+        Effect::Stopped => crate::payouts::threshold::stopped(tx, row).await?,
+        Effect::Owner(event) => {
+            if let Some(channel_id) = row.channel_id {
+                owner_notify::enqueue(tx, channel_id, event.clone()).await?;
+            }
         }
-        Effect::Owner(event) => owner_notify::enqueue(tx, row.channel_id, event.clone()).await?,
     }
     Ok(())
 }

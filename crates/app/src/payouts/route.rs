@@ -2,7 +2,7 @@
 
 use paygate_domain::{
     money::{Amount, Asset},
-    status::{EntryReason, EntryStatus, PayoutKind, PayoutState, PayoutStatus},
+    status::{EntryReason, EntryStatus, PayoutKind, PayoutPurpose, PayoutState, PayoutStatus},
 };
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -64,9 +64,10 @@ pub async fn route_share(
         };
         let new = paygate_db::payouts::NewPayout {
             id,
-            payment_id,
-            channel_id,
-            owner_id: settings.owner_id,
+            purpose: PayoutPurpose::Payment,
+            payment_id: Some(payment_id),
+            channel_id: Some(channel_id),
+            owner_id: Some(settings.owner_id),
             kind,
             status,
             source_amount: share.value(),

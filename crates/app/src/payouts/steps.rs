@@ -4,7 +4,7 @@ use paygate_db::payouts::PayoutRow;
 use paygate_domain::{
     host_wallet::{TransferId, TransferRequest, TransferStatus, TxHash},
     money::{Amount, Asset},
-    status::{PayoutKind, PayoutState, PayoutStatus},
+    status::{PayoutKind, PayoutState},
     wallet::{Network, WalletAddress},
 };
 
@@ -166,7 +166,7 @@ fn after_transfer(app: &App, mut row: PayoutRow, status: TransferStatus, just_se
                         tx_hash: hash.as_str().to_owned(),
                     };
                     Outcome::to(row, PayoutState::Completed, format!("confirmed {hash} in block {block}"))
-                        .with(Effect::Payment(PayoutStatus::PaidOut))
+                        .with(Effect::Completed)
                         .with(Effect::Owner(event))
                 }
                 PayoutKind::Swap => {

@@ -4,7 +4,7 @@ use chrono::Utc;
 use paygate_db::payouts::PayoutRow;
 use paygate_domain::{
     money::Asset,
-    status::{PayoutState, PayoutStatus},
+    status::{PayoutPurpose, PayoutState},
     swap::{Exchange, ExchangeQuery, ExchangeStatus, NewExchange, RateFlow, SwapPair},
     wallet::{ExtraId, Network, WalletAddress},
 };
@@ -45,6 +45,14 @@ pub async fn quote(app: &App, mut row: PayoutRow) -> Result<Outcome, StepError> 
     let share = source_amount(&row)?;
     let minimum = app.swap.min_amount(pair, RateFlow::Standard).await?;
     row.min_amount = Some(minimum.min.value());
+    if share.value() < minimum.min.value() && row.purpose != PayoutPurpose::Payment {
+        return Err(StepError::Fatal(format!(
+            "{} {} is below the pair minimum {}",
+            share.value(),
+            row.source_code,
+            minimum.min.value()
+        )));
+    }
     if share.value() < minimum.min.value() {
         let line = format!(
             "share {} below the pair minimum {}: held for the next batch",
@@ -162,7 +170,9 @@ pub async fn follow_exchange(app: &App, mut row: PayoutRow) -> Result<Outcome, S
         row.failure_reason = Some(reason.clone());
         let what =
             format!("the exchange of a payout ended as {text}; the operator has been told and will decide");
-        Outcome::to(row, state, reason).with(Effect::Owner(OwnerEvent::ActionNeeded { what }))
+        Outcome::to(row, state, reason)
+            .with(Effect::Stopped)
+            .with(Effect::Owner(OwnerEvent::ActionNeeded { what }))
     };
     match &exchange.status {
         ExchangeStatus::Finished => {
@@ -181,7 +191,7 @@ pub async fn follow_exchange(app: &App, mut row: PayoutRow) -> Result<Outcome, S
             };
             let line = format!("exchange finished: {} {} paid out ({hash})", received.value(), row.dest_code);
             Ok(Outcome::to(row, PayoutState::Completed, line)
-                .with(Effect::Payment(PayoutStatus::PaidOut))
+                .with(Effect::Completed)
                 .with(Effect::Owner(event)))
         }
         ExchangeStatus::Failed => Ok(stop(row, PayoutState::Failed, "exchange failed".into())),

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use paygate_db::payouts::{PayoutRow, StepRow};
 use paygate_domain::{
     ids::ChannelId,
-    status::{PayoutKind, PayoutState},
+    status::{PayoutKind, PayoutPurpose, PayoutState},
 };
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -32,8 +32,12 @@ pub struct PayoutStepView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PayoutView {
     pub id: Uuid,
-    pub payment_id: Uuid,
-    pub channel_id: Uuid,
+    /// `payment` (one payment's share), `conversion` (pending entries to USDT) or `batch`.
+    pub purpose: PayoutPurpose,
+    /// The payment it pays (`payment` payouts).
+    pub payment_id: Option<Uuid>,
+    /// The channel it pays (none for a conversion).
+    pub channel_id: Option<Uuid>,
     /// `direct` (one host wallet transfer) or `swap` (one deposit to an exchange).
     pub kind: PayoutKind,
     /// `quoting`, `creating_exchange`, `sending`, `needs_funds`, `confirming`, `exchanging`,
@@ -89,6 +93,7 @@ pub(crate) fn views(rows: Vec<PayoutRow>, steps: Vec<StepRow>) -> Vec<PayoutView
             let source = |amount: Decimal| money(amount, &row.source_code, &row.source_network);
             PayoutView {
                 id: row.id,
+                purpose: row.purpose,
                 payment_id: row.payment_id,
                 channel_id: row.channel_id,
                 kind: row.kind,
@@ -139,23 +144,89 @@ pub struct BalanceLineView {
     pub usdt: Decimal,
 }
 
-/// What a channel holds for a later batch (shares below their pair minimum, threshold balances).
+/// What a channel holds for a later batch and where it stands against its threshold.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ChannelBalance {
     pub channel_id: Uuid,
     /// Converted, unpaid USDT (what a batch would pay).
     #[schema(value_type = String)]
     pub converted_usdt: Decimal,
+    /// Entries still in their source asset (waiting for, or in, a conversion to USDT).
+    pub pending_conversion: Vec<MoneyView>,
+    /// What the pending entries are worth in USD now, per the swap provider (null when it does not answer).
+    #[schema(value_type = Option<String>)]
+    pub pending_estimated_usd: Option<Decimal>,
+    /// The channel's threshold (null for an instant channel).
+    #[schema(value_type = Option<String>)]
+    pub threshold_usd: Option<Decimal>,
+    /// Converted USDT as a percentage of the threshold (capped at 100).
+    #[schema(value_type = Option<String>)]
+    pub progress_percent: Option<Decimal>,
+    /// The batch under way (or stopped for the operator), if any.
+    pub batch_in_flight: Option<PayoutView>,
+    /// The newest finished batch.
+    pub last_batch: Option<PayoutView>,
+    /// When the next batch pass runs.
+    pub next_pass_at: DateTime<Utc>,
     pub lines: Vec<BalanceLineView>,
+}
+
+/// The next multiple of `every` since the Unix epoch (when the batch cron fires next).
+fn next_tick(every: std::time::Duration, now: DateTime<Utc>) -> DateTime<Utc> {
+    let secs = every.as_secs().max(1) as i64;
+    let next = (now.timestamp().div_euclid(secs) + 1) * secs;
+    DateTime::from_timestamp(next, 0).unwrap_or(now)
 }
 
 /// The channel's accumulation balance, for its owner or an operator; 404 otherwise.
 pub async fn balance(app: &App, caller: &Caller, id: ChannelId) -> AppResult<ChannelBalance> {
     crate::channels::manage::load_readable(app, caller, id).await?;
     let mut conn = app.pool.acquire().await?;
-    let lines = paygate_db::accumulation::balance_of_channel(&mut conn, id.as_uuid()).await?;
-    let converted_usdt =
-        lines.iter().filter(|line| line.status == "converted").map(|line| line.usdt_amount).sum::<Decimal>();
+    let channel_id = id.as_uuid();
+    let lines = paygate_db::accumulation::balance_of_channel(&mut conn, channel_id).await?;
+    let (converted_usdt, threshold) =
+        paygate_db::accumulation::balance_and_threshold(&mut conn, channel_id).await?;
+    let open = paygate_db::payouts::open_batch(&mut conn, channel_id).await?;
+    let last = paygate_db::payouts::last_batch(&mut conn, channel_id).await?;
+    let batch_ids: Vec<Uuid> = open.iter().chain(last.iter()).map(|row| row.id).collect();
+    let steps = paygate_db::payouts::steps_of(&mut conn, &batch_ids).await?;
+    drop(conn);
+    let mut pending: Vec<MoneyView> = Vec::new();
+    let mut pending_estimated_usd = Some(Decimal::ZERO);
+    for line in lines.iter().filter(|line| line.status == "pending_conversion" || line.status == "converting")
+    {
+        pending.push(money(line.source_amount, &line.source_code, &line.source_network));
+        let usd = match paygate_domain::money::Asset::parse(&line.source_code, &line.source_network) {
+            Ok(asset) if asset == paygate_domain::money::Asset::USDT_ERC20 => Some(line.source_amount),
+            Ok(asset) => match paygate_domain::money::Amount::floor_to_asset(line.source_amount, asset) {
+                Ok(amount) => app
+                    .swap
+                    .estimate(
+                        amount,
+                        paygate_domain::money::Asset::USDT_ERC20,
+                        paygate_domain::swap::RateFlow::Standard,
+                    )
+                    .await
+                    .ok()
+                    .map(|quote| quote.to.value()),
+                Err(_) => None,
+            },
+            Err(_) => None,
+        };
+        pending_estimated_usd = pending_estimated_usd.zip(usd).map(|(total, usd)| total + usd);
+    }
+    let progress_percent = threshold.filter(|t| !t.is_zero()).map(|threshold| {
+        (converted_usdt * Decimal::from(100) / threshold).min(Decimal::from(100)).round_dp(2)
+    });
+    let mut batches = views(open.into_iter().chain(last).collect(), steps).into_iter();
+    let (batch_in_flight, last_batch) = {
+        let first = batches.next();
+        let second = batches.next();
+        match &first {
+            Some(view) if view.status.is_final() => (None, first),
+            _ => (first, second),
+        }
+    };
     let lines = lines
         .into_iter()
         .map(|line| BalanceLineView {
@@ -165,5 +236,27 @@ pub async fn balance(app: &App, caller: &Caller, id: ChannelId) -> AppResult<Cha
             usdt: line.usdt_amount.normalize(),
         })
         .collect();
-    Ok(ChannelBalance { channel_id: id.as_uuid(), converted_usdt: converted_usdt.normalize(), lines })
+    Ok(ChannelBalance {
+        channel_id,
+        converted_usdt: converted_usdt.normalize(),
+        pending_conversion: pending,
+        pending_estimated_usd: pending_estimated_usd.map(|usd| usd.round_dp(2)),
+        threshold_usd: threshold,
+        progress_percent,
+        batch_in_flight,
+        last_batch,
+        next_pass_at: next_tick(app.settings.batch_interval, Utc::now()),
+        lines,
+    })
+}
+
+/// Pays the channel's converted balance now (owner or operator); 409 when a batch is under way,
+/// nothing is converted yet, or the balance is below the pair minimum.
+pub async fn payout_now(app: &App, caller: &Caller, id: ChannelId) -> AppResult<PayoutView> {
+    crate::channels::manage::load_readable(app, caller, id).await?;
+    let batch = crate::payouts::threshold::payout_now(app, id.as_uuid()).await?;
+    let mut conn = app.pool.acquire().await?;
+    let row = paygate_db::payouts::get(&mut conn, batch).await?.ok_or(crate::AppError::NotFound)?;
+    let steps = paygate_db::payouts::steps_of(&mut conn, &[batch]).await?;
+    views(vec![row], steps).pop().ok_or(crate::AppError::NotFound)
 }

@@ -9,3 +9,4 @@ mod random;
 mod sandbox;
 mod support;
 mod swap;
+mod threshold;

@@ -47,6 +47,8 @@ pub enum Payout {
     Eth,
     Xmr,
     UsdtTrx,
+    /// `threshold` $50, paid in USDT on Tron.
+    ThresholdUsdtTrx,
 }
 
 impl Payout {
@@ -60,6 +62,10 @@ impl Payout {
             }
             Self::UsdtTrx => {
                 json!({"wallet_address": TRX_OWNER, "currency": "usdt", "network": "trx", "strategy": "instant"})
+            }
+            Self::ThresholdUsdtTrx => {
+                json!({"wallet_address": TRX_OWNER, "currency": "usdt", "network": "trx",
+                "strategy": "threshold", "threshold_usd": "50"})
             }
         }
     }
@@ -222,6 +228,41 @@ impl PayoutWorld {
             assert!(Instant::now() < deadline, "payout never reached {statuses:?}: {payout:#?}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Waits (up to 90 s) until payout `id` (any purpose) reaches a status in `statuses`.
+    pub async fn payout_id_reaches(&self, id: Uuid, statuses: &[&str]) -> String {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        loop {
+            let status: String = sqlx::query_scalar("SELECT status FROM payouts WHERE id = $1")
+                .bind(id)
+                .fetch_one(&self.app.pool)
+                .await
+                .unwrap();
+            if statuses.contains(&status.as_str()) {
+                return status;
+            }
+            if Instant::now() >= deadline {
+                let steps: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT status, detail FROM payout_steps WHERE payout_id = $1 ORDER BY id",
+                )
+                .bind(id)
+                .fetch_all(&self.app.pool)
+                .await
+                .unwrap();
+                panic!(
+                    "payout {id} never reached {statuses:?}: {status}; steps {steps:#?}; exchanges {:#?}",
+                    self.changenow.exchanges()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The channel's balance as its owner's API shows it.
+    pub async fn balance(&self) -> Value {
+        let path = format!("/api/v1/channels/{}/balance", self.channel_id);
+        self.app.get_as(&self.owner, &path).await.json().await.unwrap()
     }
 
     /// How many host wallet transfers were signed for `payout` (every candidate counted once per nonce).

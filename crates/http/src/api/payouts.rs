@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<HttpState> {
     OpenApiRouter::new()
         .routes(routes!(channel_payouts))
         .routes(routes!(channel_balance))
+        .routes(routes!(payout_now))
         .routes(routes!(attention))
         .routes(routes!(retry))
         .routes(routes!(cancel))
@@ -66,6 +67,23 @@ async fn channel_balance(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<axum::Json<ChannelBalance>, ApiError> {
     Ok(axum::Json(views::balance(&state.app, &user.caller(), ChannelId::from_uuid(id)).await?))
+}
+
+/// Pays the channel's converted balance now, below its threshold too (one batch).
+#[utoipa::path(post, path = "/api/v1/channels/{id}/payout-now", tag = "payouts", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "channel id")),
+    responses(
+        (status = 200, description = "the batch that pays the balance", body = PayoutView),
+        (status = 401, description = "not signed in", body = ErrorBody),
+        (status = 404, description = "no such channel of the caller", body = ErrorBody),
+        (status = 409, description = "`batch_in_flight`, `nothing_to_pay` or `balance_below_minimum`", body = ErrorBody),
+    ))]
+async fn payout_now(
+    State(state): State<HttpState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<axum::Json<PayoutView>, ApiError> {
+    Ok(axum::Json(views::payout_now(&state.app, &user.caller(), ChannelId::from_uuid(id)).await?))
 }
 
 /// Operator: payouts that need attention (fatal error, retries exhausted, failed/refunded/expired
