@@ -3,12 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should fail loudly
 
-mod telegram_support;
-
 use paygate_sandbox::telegram::{ClientError, LinkOutcome, rules};
+use paygate_test_support::sandbox_world::{SandboxWorld as World, callbacks, eventually, urls};
 use reqwest::Method;
 use serde_json::Value;
-use telegram_support::{World, callbacks, eventually, urls};
 
 /// The gold tier's deep link from the channel's links.
 async fn gold_link(world: &World) -> String {

@@ -18,3 +18,4 @@ pub mod fake_changenow;
 pub mod fake_nowpayments;
 pub mod fake_telegram;
 pub mod in_memory_messenger;
+pub mod sandbox_world;

@@ -1,19 +1,19 @@
 //! A sandbox Telegram world for tests: the app with a worker, the bot polling the sandbox Telegram,
 //! the sandbox payment provider, and an owner whose sandbox channels are registered and ready.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used)] // a harness that cannot start should fail the test loudly
 
 use std::time::{Duration, Instant};
 
+use crate::{TestApp, TestAppOptions, spawn_app_with};
 use paygate_sandbox::telegram::{Button, LinkOutcome, SandboxMessage, SandboxTelegram};
-use paygate_test_support::{TestApp, TestAppOptions, spawn_app_with};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 const XMR_ADDRESS: &str =
     "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A";
 
-pub struct World {
+pub struct SandboxWorld {
     pub app: TestApp,
     pub telegram: SandboxTelegram,
     /// The owner's access token and sandbox Telegram id.
@@ -24,14 +24,14 @@ pub struct World {
     pub channel: Value,
 }
 
-impl World {
-    pub async fn start() -> World {
+impl SandboxWorld {
+    pub async fn start() -> SandboxWorld {
         Self::start_with(None).await
     }
 
     /// Starts the world with adjusted settings; the owner links their Telegram with `/link` in the
     /// sandbox and registers their two sandbox channels, which become ready.
-    pub async fn start_with(settings: Option<fn(&mut paygate_app::Settings)>) -> World {
+    pub async fn start_with(settings: Option<fn(&mut paygate_app::Settings)>) -> SandboxWorld {
         let options =
             TestAppOptions { worker: true, sandbox_telegram: true, settings, ..TestAppOptions::default() };
         let app = spawn_app_with(options).await;
@@ -48,7 +48,7 @@ impl World {
             .await
             .unwrap();
         let code = code["code"].as_str().unwrap();
-        let world = World {
+        let world = SandboxWorld {
             app,
             telegram,
             owner,
@@ -77,7 +77,7 @@ impl World {
         let checked: Value =
             world.app.send_as(Method::POST, &world.owner, &path, None).await.json().await.unwrap();
         assert_eq!(checked["readiness"]["ready"], true, "{checked}");
-        World { channel: checked, ..world }
+        SandboxWorld { channel: checked, ..world }
     }
 
     pub fn channel_path(&self, tail: &str) -> String {
