@@ -5,6 +5,7 @@
 mod crashes;
 mod direct;
 mod faults;
+mod mixed;
 mod random;
 mod sandbox;
 mod support;

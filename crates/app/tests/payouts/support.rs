@@ -337,9 +337,11 @@ pub async fn finished_report_in(
 
 /// Registers the world's channel for `owner` (paying out as `payout`) and the subscriber who pays.
 pub async fn create_channel(app: &TestApp, owner: &str, payout: Payout) -> Uuid {
+    // Distinct chats per channel: one owner may register several.
+    let open_id = -1_001_000_000_000i64 - i64::from(rand::random::<u32>() % 1_000_000) * 2;
     let body = json!({
-        "open_channel_id": -1001234567890i64, "open_channel_title": "Alpha (free)",
-        "closed_channel_id": -1009876543210i64, "closed_channel_title": "Alpha VIP",
+        "open_channel_id": open_id, "open_channel_title": "Alpha (free)",
+        "closed_channel_id": open_id - 1, "closed_channel_title": "Alpha VIP",
         "tiers": [{"price_usd": "5.00", "duration_days": 30}],
         "payout": payout.body(),
         "donations": {"enabled": true, "message": "Thanks for the support!"},
@@ -350,10 +352,12 @@ pub async fn create_channel(app: &TestApp, owner: &str, payout: Payout) -> Uuid 
     let channel: Value = response.json().await.unwrap();
     assert_eq!(status, 201, "{channel:#}");
     let channel_id = channel["id"].as_str().unwrap().parse().unwrap();
-    sqlx::query("INSERT INTO subscribers (telegram_user_id, first_name) VALUES (777, 'Sam')")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "INSERT INTO subscribers (telegram_user_id, first_name) VALUES (777, 'Sam') ON CONFLICT DO NOTHING",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
     channel_id
 }
 
