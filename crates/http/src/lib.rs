@@ -87,7 +87,8 @@ pub fn router(state: HttpState) -> Router {
         .merge(api)
         .with_state(state.clone());
     let docs = SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi);
-    layers::apply(routes.merge(docs), state)
+    // Every other GET is the dashboard: a built file, or index.html for a client route (ADR 0005).
+    layers::apply(routes.merge(docs).fallback(paygate_web::serve), state)
 }
 
 /// Health, readiness and metrics only (for processes that serve no API: workers, the bot).

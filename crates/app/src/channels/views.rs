@@ -55,7 +55,9 @@ pub struct TierView {
     pub duration_days: i32,
 }
 
+/// Named `PayoutSettingsView` in OpenAPI: `PayoutView` is a payout (`payouts::views`).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = PayoutSettingsView)]
 pub struct PayoutView {
     pub wallet_address: String,
     /// Currency ticker, upper-case.

@@ -18,6 +18,7 @@ pub fn router() -> OpenApiRouter<HttpState> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Return entries older than this id (paging).
     pub before: Option<i64>,

@@ -20,6 +20,7 @@ pub fn router() -> OpenApiRouter<HttpState> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,

@@ -1,0 +1,185 @@
+// End-to-end: the dashboard in a real browser against the real paygate binary with a fresh database.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { DESKTOP, PHONE, choose, fieldError, launch, noFieldError, screenshot, waitForPath } from "./browser.mjs";
+import { startPaygate } from "./server.mjs";
+
+const OWNER = { username: "owner_e2e", email: "owner@example.com", password: "correct horse battery" };
+const OPERATOR = { username: "operator_e2e", email: "operator@example.com", password: "operator horse battery" };
+// EIP-55: the right checksum, and the same address with one letter's case flipped.
+const ETH_ADDRESS = "0x52908400098527886E0F7030069857D2E4169EE7";
+const ETH_BAD_CHECKSUM = "0x52908400098527886E0F7030069857D2E4169Ee7";
+
+let paygate;
+let browser;
+let page;
+let channelPath;
+
+async function apiLogin(login, password) {
+  const response = await fetch(`${paygate.base}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ login, password }),
+  });
+  assert.equal(response.status, 200);
+  return (await response.json()).access_token;
+}
+
+async function logIn(target, login, password) {
+  await target.goto(`${paygate.base}/login`);
+  await target.getByLabel("Username or e-mail").fill(login);
+  await target.getByLabel("Password", { exact: true }).fill(password);
+  await target.getByRole("button", { name: "Log in" }).click();
+  await waitForPath(target, /^\/channels$/);
+}
+
+describe("dashboard", () => {
+  before(async () => {
+    paygate = await startPaygate();
+    browser = await launch();
+    page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await paygate?.stop();
+  });
+
+  test("the binary serves the dashboard at / and its client routes, with the CSP", async () => {
+    for (const path of ["/", "/channels/new", "/operator/attention"]) {
+      const response = await fetch(`${paygate.base}${path}`);
+      assert.equal(response.status, 200, path);
+      assert.match(response.headers.get("content-security-policy") ?? "", /script-src 'self'/);
+      assert.match(await response.text(), /<div id="root">/);
+    }
+    assert.equal((await fetch(`${paygate.base}/api/v1/nothing-here`)).status, 404);
+    assert.equal((await fetch(`${paygate.base}/healthz`)).status, 200);
+  });
+
+  test("sign-up shows the server's field errors, then signs in to an empty channel list", async () => {
+    await page.goto(`${paygate.base}/signup`);
+    await page.getByLabel("Username", { exact: true }).fill(OWNER.username);
+    await page.getByLabel("E-mail", { exact: true }).fill(OWNER.email);
+    await page.getByLabel("Password", { exact: true }).fill("ab");
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await fieldError(page, "Password", "must be at least 10 characters");
+    // Long enough for the form, refused by the server's common-password list.
+    await page.getByLabel("Password", { exact: true }).fill("password123");
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await fieldError(page, "Password", "common passwords");
+    await page.getByLabel("Password", { exact: true }).fill(OWNER.password);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await waitForPath(page, /^\/channels$/);
+    await page.getByText("No channels yet").waitFor();
+    await page.getByTestId("sandbox-banner").waitFor();
+    await screenshot(page, "desktop-channels-empty");
+  });
+
+  test("adding a channel shows errors on the right fields, then creates it and shows its links", async () => {
+    const currencies = (await (await fetch(`${paygate.base}/api/v1/currencies`)).json()).currencies;
+    const eth = currencies.find((c) => c.currency === "ETH" && c.network === "ETH");
+    await page.getByRole("link", { name: "Add channel" }).click();
+    await waitForPath(page, /^\/channels\/new$/);
+    const open = page.getByRole("group", { name: /^Open channel/ });
+    const closed = page.getByRole("group", { name: /^Closed channel/ });
+    await open.getByLabel("Chat id").fill("12345");
+    await open.getByLabel("Title").fill("Alpha Signals (free)");
+    await page.getByRole("button", { name: "Create channel" }).click();
+    await fieldError(open, "Chat id", "must be a Telegram channel id: -100 followed by 6 to 10 digits");
+    await fieldError(closed, "Title", "is required");
+    await screenshot(page, "desktop-channel-form-errors");
+
+    await open.getByLabel("Chat id").fill("-1001234567890");
+    await closed.getByLabel("Chat id").fill("-1009876543210");
+    await closed.getByLabel("Title").fill("Alpha Signals VIP");
+    await noFieldError(open, "Chat id");
+    await choose(page, "Currency", `${eth.display_name} (ETH)`);
+    await choose(page, "Network", eth.network_name);
+    await page.getByLabel("Wallet address").fill(ETH_BAD_CHECKSUM);
+    await page.getByRole("button", { name: "Create channel" }).click();
+    // The form lets this through; the API's checksum check puts its error on the field.
+    await fieldError(page, "Wallet address", "checksum does not match");
+
+    await page.getByLabel("Wallet address").fill(ETH_ADDRESS);
+    await page.getByRole("button", { name: "Create channel" }).click();
+    await waitForPath(page, /^\/channels\/[0-9a-f-]{36}\/links$/);
+    channelPath = new URL(page.url()).pathname.replace(/\/links$/, "");
+    await page.getByTestId("offer-link").first().waitFor();
+    await page.getByRole("img", { name: /^QR code for \$5\.00 for 30 days/ }).waitFor();
+    await page.getByRole("button", { name: "Copy link" }).first().waitFor();
+    await screenshot(page, "desktop-channel-links");
+    await page.getByRole("tab", { name: "Payouts" }).click();
+    await page.getByText("No payouts yet.").waitFor();
+    await page.getByRole("tab", { name: "Payments" }).click();
+    await page.getByText("No payments yet.").waitFor();
+  });
+
+  test("log out, then log in with the e-mail address and see the channel", async () => {
+    await page.getByRole("button", { name: "Log out" }).click();
+    await waitForPath(page, /^\/login$/);
+    await page.goto(`${paygate.base}/channels`);
+    await waitForPath(page, /^\/login$/);
+    await logIn(page, OWNER.email, OWNER.password);
+    await page.getByTestId("channel-card").getByText("Alpha Signals VIP").waitFor();
+    await screenshot(page, "desktop-channels");
+  });
+
+  test("an owner cannot open operator pages, and the operator API answers 404", async () => {
+    await page.goto(`${paygate.base}/operator/attention`);
+    await page.getByRole("heading", { name: "Not found" }).waitFor();
+    const token = await apiLogin(OWNER.username, OWNER.password);
+    for (const path of ["/api/v1/operator/payouts/attention", "/api/v1/operator/wallet", "/api/v1/operator/conservation"]) {
+      const response = await fetch(`${paygate.base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(response.status, 404, path);
+    }
+  });
+
+  test("an operator sees the attention queue, the host wallet and the conservation check", async () => {
+    paygate.createOperator(OPERATOR.username, OPERATOR.email, OPERATOR.password);
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const operatorPage = await context.newPage();
+    await logIn(operatorPage, OPERATOR.username, OPERATOR.password);
+    await operatorPage.getByRole("link", { name: "Needs attention" }).click();
+    await operatorPage.getByTestId("attention-empty").waitFor();
+    await screenshot(operatorPage, "desktop-operator-attention");
+    await operatorPage.getByRole("link", { name: "Host wallet" }).click();
+    await operatorPage.getByRole("heading", { name: "Host wallet" }).waitFor();
+    await operatorPage.getByText("sandbox", { exact: true }).first().waitFor();
+    await screenshot(operatorPage, "desktop-operator-wallet");
+    await operatorPage.getByRole("link", { name: "Conservation" }).click();
+    await operatorPage.getByTestId("conservation-result").getByText("Conservation holds.").waitFor();
+    await screenshot(operatorPage, "desktop-operator-conservation");
+    await context.close();
+  });
+
+  test("the main pages fit a 375 px phone screen", async () => {
+    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+    const phone = await context.newPage();
+    await logIn(phone, OWNER.username, OWNER.password);
+    await phone.getByTestId("channel-card").waitFor();
+    const pages = [
+      ["phone-channels", "/channels", () => phone.getByTestId("channel-card").waitFor()],
+      ["phone-channel-links", `${channelPath}/links`, () => phone.getByTestId("offer-link").first().waitFor()],
+      ["phone-channel-form", "/channels/new", () => phone.getByRole("button", { name: "Create channel" }).waitFor()],
+      ["phone-account", "/account", () => phone.getByRole("heading", { name: "Change password" }).waitFor()],
+    ];
+    for (const [name, path, ready] of pages) {
+      // Client-side navigation keeps the in-memory session (a reload restores it from the tab's refresh token).
+      await phone.evaluate((to) => { window.history.pushState({}, "", to); window.dispatchEvent(new PopStateEvent("popstate")); }, path);
+      await ready();
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${name} is ${overflow}px wider than the screen`);
+      await screenshot(phone, name);
+    }
+    await phone.getByRole("button", { name: "Menu" }).click();
+    await phone.getByRole("link", { name: "Channels" }).click();
+    await waitForPath(phone, /^\/channels$/);
+    await context.close();
+  });
+
+  test("a reload keeps the session through a silent refresh", async () => {
+    await page.goto(`${paygate.base}/channels`);
+    await page.getByTestId("channel-card").waitFor();
+    assert.equal(new URL(page.url()).pathname, "/channels");
+  });
+});

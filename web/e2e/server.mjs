@@ -1,0 +1,85 @@
+// Starts the real `paygate up` binary on a free port with a fresh database, and stops it (dropping the database).
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const targetDir = process.env.CARGO_TARGET_DIR ?? "/var/tmp/paygate-target";
+export const BINARY = process.env.PAYGATE_BIN ?? join(targetDir, "debug", "paygate");
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A new empty database on the test server (PAYGATE_TEST_DATABASE_URL), or null to use the embedded one. */
+function createDatabase() {
+  const admin = process.env.PAYGATE_TEST_DATABASE_URL;
+  if (!admin) return null;
+  const name = `paygate_e2e_${process.pid}_${Date.now()}`;
+  execFileSync("psql", [admin, "-v", "ON_ERROR_STOP=1", "-qc", `CREATE DATABASE ${name}`]);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { name, admin, url: url.toString() };
+}
+
+async function waitUntilReady(base, child, log) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`paygate exited (${child.exitCode}):\n${log.join("")}`);
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`paygate was not ready within 120 s:\n${log.join("")}`);
+}
+
+export async function startPaygate() {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), "paygate-e2e-"));
+  const database = createDatabase();
+  const env = {
+    ...process.env,
+    PAYGATE_HTTP_ADDR: `127.0.0.1:${port}`,
+    PAYGATE_PUBLIC_URL: base,
+    PAYGATE_DATA_DIR: dataDir,
+    PAYGATE_LOG: process.env.PAYGATE_E2E_LOG ?? "warn",
+  };
+  if (database) env.PAYGATE_DATABASE_URL = database.url;
+  const log = [];
+  const child = spawn(BINARY, ["up"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout.on("data", (d) => log.push(String(d)));
+  child.stderr.on("data", (d) => log.push(String(d)));
+  await waitUntilReady(base, child, log);
+  return {
+    base,
+    log,
+    /** Creates an operator account from the command line, as an operator would. */
+    createOperator(username, email, password) {
+      execFileSync(BINARY, ["operator", "create", "--username", username, "--email", email], { env, input: `${password}\n` });
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+        if (child.exitCode === null) child.kill("SIGKILL");
+      }
+      if (database) {
+        execFileSync("psql", [database.admin, "-qc", `DROP DATABASE IF EXISTS ${database.name} WITH (FORCE)`]);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

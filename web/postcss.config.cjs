@@ -1,0 +1,2 @@
+// Mantine's PostCSS preset (breakpoint mixins, rem()).
+module.exports = { plugins: { "postcss-preset-mantine": {} } };

@@ -1,0 +1,69 @@
+// Routes: public auth pages, the owner's channels and account, and the operator area.
+import { Center, Loader } from "@mantine/core";
+import { useEffect, useState } from "react";
+import { Navigate, Route, Routes, useLocation } from "react-router-dom";
+import { api, refreshSession } from "./api/client";
+import { unwrap } from "./api/errors";
+import { session, useSession } from "./api/session";
+import { Layout } from "./components/Layout";
+import { AccountPage } from "./pages/AccountPage";
+import { ChannelEditPage, ChannelNewPage } from "./pages/ChannelEditPage";
+import { ChannelPage } from "./pages/ChannelPage";
+import { ChannelsPage } from "./pages/ChannelsPage";
+import { LoginPage } from "./pages/LoginPage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { SignupPage } from "./pages/SignupPage";
+import { AttentionPage } from "./pages/operator/AttentionPage";
+import { ConservationPage } from "./pages/operator/ConservationPage";
+import { WalletPage } from "./pages/operator/WalletPage";
+
+/** Restores a session from this tab's refresh token once, before the first render of a page. */
+function useRestoredSession(): boolean {
+  const [done, setDone] = useState(() => session.refreshToken() === null);
+  useEffect(() => {
+    if (done) return;
+    void refreshSession()
+      .then(async (ok) => {
+        if (ok && !session.get().user) session.setUser(unwrap(await api.GET("/api/v1/auth/me")));
+      })
+      .finally(() => setDone(true));
+  }, [done]);
+  return done;
+}
+
+function RequireUser({ children, operator = false }: { children: React.ReactNode; operator?: boolean }) {
+  const { user } = useSession();
+  const location = useLocation();
+  if (!user) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  if (operator && user.role !== "operator") return <NotFoundPage />;
+  return <>{children}</>;
+}
+
+export function App() {
+  const restored = useRestoredSession();
+  if (!restored) {
+    return (
+      <Center h="100vh">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  }
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route path="/signup" element={<SignupPage />} />
+      <Route element={<RequireUser><Layout /></RequireUser>}>
+        <Route index element={<Navigate to="/channels" replace />} />
+        <Route path="/channels" element={<ChannelsPage />} />
+        <Route path="/channels/new" element={<ChannelNewPage />} />
+        <Route path="/channels/:id/edit" element={<ChannelEditPage />} />
+        <Route path="/channels/:id/:tab?" element={<ChannelPage />} />
+        <Route path="/account" element={<AccountPage />} />
+        <Route path="/operator/attention" element={<RequireUser operator><AttentionPage /></RequireUser>} />
+        <Route path="/operator/wallet" element={<RequireUser operator><WalletPage /></RequireUser>} />
+        <Route path="/operator/conservation" element={<RequireUser operator><ConservationPage /></RequireUser>} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,61 @@
+// The signed-in frame: header with a menu button on phones, navigation, sandbox banner, page outlet.
+import { AppShell, Burger, Button, Group, NavLink, Stack, Text, Title } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
+import { useSession } from "../api/session";
+import { logOut } from "../pages/auth";
+import { SandboxBanner } from "./SandboxBanner";
+
+const OWNER_LINKS = [
+  { to: "/channels", label: "Channels" },
+  { to: "/account", label: "Account" },
+];
+const OPERATOR_LINKS = [
+  { to: "/operator/attention", label: "Needs attention" },
+  { to: "/operator/wallet", label: "Host wallet" },
+  { to: "/operator/conservation", label: "Conservation" },
+];
+
+export function Layout() {
+  const [opened, { toggle, close }] = useDisclosure();
+  const { user } = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const links = user?.role === "operator" ? [...OWNER_LINKS, ...OPERATOR_LINKS] : OWNER_LINKS;
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
+            <Title order={3}>Paygate</Title>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <Text size="sm" visibleFrom="xs" data-testid="signed-in-as">{user?.username}</Text>
+            <Button variant="default" size="xs" onClick={() => void logOut().then(() => navigate("/login"))}>
+              Log out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" aria-label="Main">
+        <Stack gap={2}>
+          {links.map((link) => (
+            <NavLink
+              key={link.to}
+              component={Link}
+              to={link.to}
+              label={link.label}
+              active={location.pathname.startsWith(link.to)}
+              onClick={close}
+            />
+          ))}
+        </Stack>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <SandboxBanner />
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

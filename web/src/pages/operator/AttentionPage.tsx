@@ -1,0 +1,40 @@
+// Operator: payouts that need attention or wait for funds, with retry and cancel.
+import { Alert, Button, Group, Stack, Text, Title } from "@mantine/core";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api } from "../../api/client";
+import { unwrap } from "../../api/errors";
+import { PayoutCard } from "../../components/PayoutCard";
+import { QueryState } from "../../components/QueryState";
+
+export function AttentionPage() {
+  const client = useQueryClient();
+  const queue = useQuery({
+    queryKey: ["attention"],
+    queryFn: async () => unwrap(await api.GET("/api/v1/operator/payouts/attention")).payouts,
+  });
+  const act = useMutation({
+    mutationFn: async ({ id, action }: { id: string; action: "retry" | "cancel" }) => {
+      const params = { params: { path: { id } } };
+      return unwrap(action === "retry"
+        ? await api.POST("/api/v1/operator/payouts/{id}/retry", params)
+        : await api.POST("/api/v1/operator/payouts/{id}/cancel", params));
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: ["attention"] }),
+  });
+  return (
+    <Stack>
+      <Title order={2}>Needs attention</Title>
+      {act.isError && <Alert color="red" role="alert">{act.error.message}</Alert>}
+      <QueryState query={queue}>
+        {(rows) => rows.length === 0 ? <Text data-testid="attention-empty">Nothing needs attention.</Text> : rows.map((p) => (
+          <PayoutCard key={p.id} payout={p} actions={
+            <Group>
+              <Button size="xs" onClick={() => act.mutate({ id: p.id, action: "retry" })} loading={act.isPending}>Retry</Button>
+              <Button size="xs" color="red" variant="light" onClick={() => { if (window.confirm("Cancel this payout?")) act.mutate({ id: p.id, action: "cancel" }); }}>Cancel</Button>
+            </Group>
+          } />
+        ))}
+      </QueryState>
+    </Stack>
+  );
+}
