@@ -177,9 +177,28 @@ describe("dashboard", () => {
     await context.close();
   });
 
-  test("a reload keeps the session through a silent refresh", async () => {
+  test("the refresh token is an HttpOnly SameSite=Strict cookie, and a reload keeps the session", async () => {
+    const [cookie] = (await page.context().cookies()).filter((c) => c.name === "paygate_refresh");
+    assert.ok(cookie, "the refresh cookie is set");
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, "Strict");
+    assert.equal(cookie.path, "/api/v1/auth");
+    assert.equal(await page.evaluate(() => document.cookie.includes("paygate_refresh")), false);
+    assert.equal(await page.evaluate(() => JSON.stringify(sessionStorage) + JSON.stringify(localStorage)), "{}{}");
     await page.goto(`${paygate.base}/channels`);
     await page.getByTestId("channel-card").waitFor();
     assert.equal(new URL(page.url()).pathname, "/channels");
+  });
+
+  test("a reused refresh token logs the user out with a clear message", async () => {
+    const context = page.context();
+    const [stale] = (await context.cookies()).filter((c) => c.name === "paygate_refresh");
+    await page.reload(); // spends the stale token: the cookie now holds its successor
+    await page.getByTestId("channel-card").waitFor();
+    await context.addCookies([stale]); // an attacker's copy of the old token comes back
+    await page.reload();
+    await waitForPath(page, /^\/login$/);
+    await page.getByTestId("session-ended").getByText("ended for safety").waitFor();
+    await screenshot(page, "desktop-session-ended");
   });
 });

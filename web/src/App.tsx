@@ -2,9 +2,8 @@
 import { Center, Loader } from "@mantine/core";
 import { useEffect, useState } from "react";
 import { Navigate, Route, Routes, useLocation } from "react-router-dom";
-import { api, refreshSession } from "./api/client";
-import { unwrap } from "./api/errors";
-import { session, useSession } from "./api/session";
+import { refreshSession } from "./api/client";
+import { useSession } from "./api/session";
 import { Layout } from "./components/Layout";
 import { AccountPage } from "./pages/AccountPage";
 import { ChannelEditPage, ChannelNewPage } from "./pages/ChannelEditPage";
@@ -17,17 +16,12 @@ import { AttentionPage } from "./pages/operator/AttentionPage";
 import { ConservationPage } from "./pages/operator/ConservationPage";
 import { WalletPage } from "./pages/operator/WalletPage";
 
-/** Restores a session from this tab's refresh token once, before the first render of a page. */
+/** Restores a session from the refresh cookie once, before the first render of a page. */
 function useRestoredSession(): boolean {
-  const [done, setDone] = useState(() => session.refreshToken() === null);
+  const [done, setDone] = useState(false);
   useEffect(() => {
-    if (done) return;
-    void refreshSession()
-      .then(async (ok) => {
-        if (ok && !session.get().user) session.setUser(unwrap(await api.GET("/api/v1/auth/me")));
-      })
-      .finally(() => setDone(true));
-  }, [done]);
+    void refreshSession().finally(() => setDone(true));
+  }, []);
   return done;
 }
 

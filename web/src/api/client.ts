@@ -7,32 +7,38 @@ let refreshing: Promise<boolean> | null = null;
 
 const REUSED_MESSAGE =
   "Your session was ended for safety because an old sign-in token was used again. Please log in again.";
+const EXPIRED_MESSAGE = "Your session has expired. Please log in again.";
 
-/** Trades the stored refresh token for a new pair; false (and signed out) when it is refused. */
+async function postRefresh(): Promise<Response> {
+  // The HttpOnly cookie carries the refresh token; the JSON body is what keeps cross-site forms out.
+  return fetch("/api/v1/auth/refresh", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+}
+
+/** Serialised across this browser's tabs: they share the cookie, and a token may be spent only once. */
+function exclusively<T>(work: () => Promise<T>): Promise<T> {
+  return navigator.locks ? (navigator.locks.request("paygate-refresh", work) as Promise<T>) : work();
+}
+
+/** Trades the refresh cookie for a new access token; false (and signed out) when it is refused. */
 export function refreshSession(): Promise<boolean> {
-  const token = session.refreshToken();
-  if (!token) return Promise.resolve(false);
-  refreshing ??= (async () => {
+  refreshing ??= exclusively(async () => {
+    const hadSession = session.get().user !== null;
     try {
-      const response = await fetch("/api/v1/auth/refresh", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ refresh_token: token }),
-      });
+      const response = await postRefresh();
       if (response.ok) {
         session.start((await response.json()) as AuthSession);
         return true;
       }
       const body = (await response.json().catch(() => null)) as { error?: { code?: string } } | null;
       const reused = body?.error?.code === "refresh_token_reused";
-      session.end(reused ? REUSED_MESSAGE : "Your session has expired. Please log in again.");
+      session.end(reused ? REUSED_MESSAGE : hadSession ? EXPIRED_MESSAGE : null);
       return false;
     } catch {
       return false;
-    } finally {
-      refreshing = null;
     }
-  })();
+  }).finally(() => {
+    refreshing = null;
+  });
   return refreshing;
 }
 

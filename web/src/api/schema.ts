@@ -101,7 +101,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End the session of a refresh token (its access tokens stop working too). */
+        /**
+         * End the session of a refresh token (its access tokens stop working too).
+         * @description The token comes from the body, or else from the `paygate_refresh` cookie, which is cleared.
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -135,7 +138,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Trade a refresh token for a new pair (the old one is spent; reusing it ends the session). */
+        /**
+         * Trade a refresh token for a new pair (the old one is spent; reusing it ends the session).
+         * @description The token comes from the body, or else from the `paygate_refresh` cookie (`HttpOnly`,
+         *     `SameSite=Strict`) that sign-up, login and refresh set for the dashboard.
+         */
         post: operations["refresh"];
         delete?: never;
         options?: never;
@@ -1036,8 +1043,9 @@ export interface components {
              */
             ready: boolean;
         };
+        /** @description The refresh token in the body, or (when absent) the `paygate_refresh` cookie the dashboard holds. */
         RefreshInput: {
-            refresh_token: string;
+            refresh_token?: string | null;
         };
         ResetPasswordInput: {
             new_password: string;

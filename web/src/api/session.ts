@@ -1,4 +1,4 @@
-// The signed-in session: access token in memory only, refresh token in this tab's sessionStorage.
+// The signed-in session in memory: the access token and the user (the refresh token is an HttpOnly cookie).
 import { useSyncExternalStore } from "react";
 import type { components } from "./schema";
 
@@ -12,7 +12,6 @@ interface State {
   endedReason: string | null;
 }
 
-const REFRESH_KEY = "paygate.refresh";
 let state: State = { accessToken: null, user: null, endedReason: null };
 const listeners = new Set<() => void>();
 
@@ -23,16 +22,14 @@ function set(next: Partial<State>) {
 
 export const session = {
   get: () => state,
-  refreshToken: (): string | null => sessionStorage.getItem(REFRESH_KEY),
+  /** Keeps the access token and user; the refresh token in the body is ignored (the cookie holds it). */
   start(auth: AuthSession) {
-    sessionStorage.setItem(REFRESH_KEY, auth.refresh_token);
     set({ accessToken: auth.access_token, user: auth.user, endedReason: null });
   },
   setUser(user: User) {
     set({ user });
   },
   end(reason: string | null = null) {
-    sessionStorage.removeItem(REFRESH_KEY);
     set({ accessToken: null, user: null, endedReason: reason });
   },
   subscribe(listener: () => void) {

@@ -12,15 +12,12 @@ export async function signUp(values: SignupValues): Promise<void> {
   session.start(unwrap(await api.POST("/api/v1/auth/signup", { body: values })));
 }
 
-/** Revokes the session on the server (best effort) and forgets it here. */
+/** Revokes the session on the server (its cookie is cleared) and forgets it here. */
 export async function logOut(): Promise<void> {
-  const token = session.refreshToken();
-  if (token) {
-    try {
-      ensureOk(await api.POST("/api/v1/auth/logout", { body: { refresh_token: token } }));
-    } catch {
-      // Signed out here either way; the server session expires by itself.
-    }
+  try {
+    ensureOk(await api.POST("/api/v1/auth/logout", { body: {} }));
+  } catch {
+    // Signed out here either way; the server session expires by itself.
   }
   session.end();
 }

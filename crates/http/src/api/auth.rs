@@ -1,7 +1,11 @@
 //! `/api/v1/auth/*`: sign-up, login, refresh, logout, me, e-mail verification and password flows.
 
-use axum::{extract::State, http::StatusCode};
+use axum::{
+    extract::State,
+    http::{HeaderMap, StatusCode, header::SET_COOKIE},
+};
 use paygate_app::{
+    AppError,
     accounts::recovery::{self, ChangePasswordInput, ForgotPasswordInput, ResetPasswordInput, TokenInput},
     accounts::users::{self, AuthSession, LoginInput, SignupInput, UserView},
 };
@@ -13,6 +17,7 @@ use crate::{
     api::{
         error::{ApiError, ErrorBody},
         extract::{ApiJson, AuthUser, ClientInfo},
+        refresh_cookie,
     },
 };
 
@@ -30,9 +35,30 @@ pub fn router() -> OpenApiRouter<HttpState> {
         .routes(routes!(change_password))
 }
 
+/// The refresh token in the body, or (when absent) the `paygate_refresh` cookie the dashboard holds.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RefreshInput {
-    pub refresh_token: String,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+}
+
+fn https(state: &HttpState) -> bool {
+    state.app.settings.public_url.scheme() == "https"
+}
+
+/// The new refresh token also as an `HttpOnly` cookie (see `refresh_cookie`).
+fn session_cookie(state: &HttpState, session: &AuthSession) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    let ttl = state.app.settings.refresh_token_ttl;
+    if let Some(cookie) = refresh_cookie::set(&session.refresh_token, ttl, https(state)) {
+        headers.insert(SET_COOKIE, cookie);
+    }
+    headers
+}
+
+/// The refresh token of the request: the body's, else the cookie's.
+fn presented(input: RefreshInput, headers: &HeaderMap) -> Option<String> {
+    input.refresh_token.filter(|token| !token.is_empty()).or_else(|| refresh_cookie::read(headers))
 }
 
 /// Create an owner account and sign in.
@@ -47,9 +73,9 @@ async fn signup(
     State(state): State<HttpState>,
     ClientInfo(client): ClientInfo,
     ApiJson(input): ApiJson<SignupInput>,
-) -> Result<(StatusCode, axum::Json<AuthSession>), ApiError> {
+) -> Result<(StatusCode, HeaderMap, axum::Json<AuthSession>), ApiError> {
     let session = users::signup(&state.app, input, &client).await?;
-    Ok((StatusCode::CREATED, axum::Json(session)))
+    Ok((StatusCode::CREATED, session_cookie(&state, &session), axum::Json(session)))
 }
 
 /// Sign in with username or e-mail.
@@ -63,11 +89,15 @@ async fn login(
     State(state): State<HttpState>,
     ClientInfo(client): ClientInfo,
     ApiJson(input): ApiJson<LoginInput>,
-) -> Result<axum::Json<AuthSession>, ApiError> {
-    Ok(axum::Json(users::login(&state.app, input, &client).await?))
+) -> Result<(HeaderMap, axum::Json<AuthSession>), ApiError> {
+    let session = users::login(&state.app, input, &client).await?;
+    Ok((session_cookie(&state, &session), axum::Json(session)))
 }
 
 /// Trade a refresh token for a new pair (the old one is spent; reusing it ends the session).
+///
+/// The token comes from the body, or else from the `paygate_refresh` cookie (`HttpOnly`,
+/// `SameSite=Strict`) that sign-up, login and refresh set for the dashboard.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshInput,
     responses(
         (status = 200, description = "new token pair", body = AuthSession),
@@ -76,21 +106,29 @@ async fn login(
 async fn refresh(
     State(state): State<HttpState>,
     ClientInfo(client): ClientInfo,
+    headers: HeaderMap,
     ApiJson(input): ApiJson<RefreshInput>,
-) -> Result<axum::Json<AuthSession>, ApiError> {
-    Ok(axum::Json(users::refresh(&state.app, &input.refresh_token, &client).await?))
+) -> Result<(HeaderMap, axum::Json<AuthSession>), ApiError> {
+    let token = presented(input, &headers).ok_or(AppError::Unauthorized("invalid_refresh_token"))?;
+    let session = users::refresh(&state.app, &token, &client).await?;
+    Ok((session_cookie(&state, &session), axum::Json(session)))
 }
 
 /// End the session of a refresh token (its access tokens stop working too).
+///
+/// The token comes from the body, or else from the `paygate_refresh` cookie, which is cleared.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshInput,
     responses((status = 204, description = "signed out")))]
 async fn logout(
     State(state): State<HttpState>,
     ClientInfo(client): ClientInfo,
+    headers: HeaderMap,
     ApiJson(input): ApiJson<RefreshInput>,
-) -> Result<StatusCode, ApiError> {
-    users::logout(&state.app, &input.refresh_token, &client).await?;
-    Ok(StatusCode::NO_CONTENT)
+) -> Result<(StatusCode, [(axum::http::HeaderName, axum::http::HeaderValue); 1]), ApiError> {
+    if let Some(token) = presented(input, &headers) {
+        users::logout(&state.app, &token, &client).await?;
+    }
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, refresh_cookie::clear(https(&state)))]))
 }
 
 /// The signed-in account.

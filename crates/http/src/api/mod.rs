@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 mod json_body;
 mod payouts;
+mod refresh_cookie;
 
 pub use json_body::document_body_errors;
 
