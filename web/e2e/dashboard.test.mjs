@@ -75,7 +75,20 @@ describe("dashboard", () => {
     await screenshot(page, "desktop-channels-empty");
   });
 
+  test("the verification mail in the sandbox mailbox confirms the e-mail address", async () => {
+    await page.getByRole("link", { name: "Mailbox (sandbox)" }).click();
+    const mail = page.getByTestId("sandbox-mail").filter({ hasText: "Confirm" });
+    await mail.waitFor();
+    await screenshot(page, "desktop-mailbox");
+    await mail.getByRole("link", { name: /\/verify-email\?token=/ }).click();
+    await page.getByRole("button", { name: "Confirm my e-mail address" }).click();
+    await page.getByText("Your e-mail address is confirmed").waitFor();
+    await page.goto(`${paygate.base}/account`);
+    await page.getByTestId("email-status").getByText("verified", { exact: true }).waitFor();
+  });
+
   test("adding a channel shows errors on the right fields, then creates it and shows its links", async () => {
+    await page.goto(`${paygate.base}/channels`);
     const currencies = (await (await fetch(`${paygate.base}/api/v1/currencies`)).json()).currencies;
     const eth = currencies.find((c) => c.currency === "ETH" && c.network === "ETH");
     await page.getByRole("link", { name: "Add channel" }).click();

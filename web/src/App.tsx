@@ -10,6 +10,7 @@ import { ChannelEditPage, ChannelNewPage } from "./pages/ChannelEditPage";
 import { ChannelPage } from "./pages/ChannelPage";
 import { ChannelsPage } from "./pages/ChannelsPage";
 import { LoginPage } from "./pages/LoginPage";
+import { MailboxPage } from "./pages/MailboxPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { SignupPage } from "./pages/SignupPage";
 import { AttentionPage } from "./pages/operator/AttentionPage";
@@ -53,6 +54,7 @@ export function App() {
         <Route path="/channels/:id/edit" element={<ChannelEditPage />} />
         <Route path="/channels/:id/:tab?" element={<ChannelPage />} />
         <Route path="/account" element={<AccountPage />} />
+        <Route path="/mailbox" element={<MailboxPage />} />
         <Route path="/operator/attention" element={<RequireUser operator><AttentionPage /></RequireUser>} />
         <Route path="/operator/wallet" element={<RequireUser operator><WalletPage /></RequireUser>} />
         <Route path="/operator/conservation" element={<RequireUser operator><ConservationPage /></RequireUser>} />

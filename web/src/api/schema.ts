@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/api/v1/account/sandbox-mails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Mails the sandbox mailer kept for the caller's address, newest first (verification and reset links
+         *     without SMTP). 404 when mail goes out through SMTP.
+         */
+        get: operations["sandbox_mails"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/account/telegram-link": {
         parameters: {
             query?: never;
@@ -1051,6 +1071,18 @@ export interface components {
             new_password: string;
             token: string;
         };
+        SandboxMailView: {
+            /** @description The plain-text body, links included. */
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            subject: string;
+        };
+        SandboxMailbox: {
+            mails: components["schemas"]["SandboxMailView"][];
+        };
         SignupInput: {
             email: string;
             password: string;
@@ -1176,6 +1208,44 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    sandbox_mails: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the caller's sandbox mails */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxMailbox"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description mail is sent through SMTP: there is no sandbox mailbox */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     telegram_link: {
         parameters: {
             query?: never;

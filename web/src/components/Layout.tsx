@@ -4,7 +4,7 @@ import { useDisclosure } from "@mantine/hooks";
 import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
 import { useSession } from "../api/session";
 import { logOut } from "../pages/auth";
-import { SandboxBanner } from "./SandboxBanner";
+import { SandboxBanner, useSandboxed } from "./SandboxBanner";
 
 const OWNER_LINKS = [
   { to: "/channels", label: "Channels" },
@@ -21,7 +21,8 @@ export function Layout() {
   const { user } = useSession();
   const location = useLocation();
   const navigate = useNavigate();
-  const links = user?.role === "operator" ? [...OWNER_LINKS, ...OPERATOR_LINKS] : OWNER_LINKS;
+  const mailbox = useSandboxed().includes("mailer") ? [{ to: "/mailbox", label: "Mailbox (sandbox)" }] : [];
+  const links = [...OWNER_LINKS, ...mailbox, ...(user?.role === "operator" ? OPERATOR_LINKS : [])];
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened } }} padding="md">
       <AppShell.Header>

@@ -1,22 +1,30 @@
 // A banner on every page while any adapter is simulated (read from /readyz).
-import { Alert } from "@mantine/core";
+import { Alert, Anchor } from "@mantine/core";
+import { Link } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 
 interface Readiness {
   adapters: { name: string; mode: "live" | "sandbox" | "disabled" }[];
 }
 
-export function SandboxBanner() {
+/** Names of the adapters that are simulated, from /readyz. */
+export function useSandboxed(): string[] {
   const { data } = useQuery({
     queryKey: ["readyz"],
     queryFn: async (): Promise<Readiness> => (await fetch("/readyz")).json() as Promise<Readiness>,
     staleTime: 60_000,
   });
-  const sandboxed = data?.adapters.filter((a) => a.mode === "sandbox").map((a) => a.name) ?? [];
+  return data?.adapters.filter((a) => a.mode === "sandbox").map((a) => a.name) ?? [];
+}
+
+export function SandboxBanner() {
+  const sandboxed = useSandboxed();
   if (sandboxed.length === 0) return null;
   return (
     <Alert color="yellow" title="Sandbox mode" mb="md" data-testid="sandbox-banner">
       Simulated: {sandboxed.join(", ")}. No real money moves; sandbox invoices are paid from their checkout page.
+      {sandboxed.includes("mailer") && <> Mails to you are in the <Anchor component={Link} to="/mailbox">sandbox mailbox</Anchor>.</>}
+      {sandboxed.includes("telegram") && <> Telegram is simulated on the <Anchor href="/sandbox/telegram">sandbox Telegram page</Anchor>.</>}
     </Alert>
   );
 }

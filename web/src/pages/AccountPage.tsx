@@ -1,6 +1,7 @@
 // The account: profile, e-mail verification state, change password, own audit log.
 import { zodResolver } from "@hookform/resolvers/zod";
-import { Alert, Badge, Button, Card, Group, PasswordInput, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Card, Group, PasswordInput, Stack, Table, Text, Title } from "@mantine/core";
+import { Link } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
@@ -16,7 +17,10 @@ const changeSchema = z.object({ current_password: z.string().min(1, "is required
 type ChangeValues = z.infer<typeof changeSchema>;
 
 export function AccountPage() {
-  const { user } = useSession();
+  const { user: signedIn } = useSession();
+  // Fresh from the server: the e-mail may have been confirmed on another page since sign-in.
+  const me = useQuery({ queryKey: ["me"], queryFn: async () => unwrap(await api.GET("/api/v1/auth/me")) });
+  const user = me.data ?? signedIn;
   const audit = useQuery({ queryKey: ["audit"], queryFn: async () => unwrap(await api.GET("/api/v1/audit", { params: { query: {} } })).entries });
   const [notice, setNotice] = useState<string | null>(null);
   const form = useForm<ChangeValues>({ resolver: zodResolver(changeSchema), defaultValues: { current_password: "", new_password: "" } });
@@ -35,12 +39,15 @@ export function AccountPage() {
       <Card withBorder>
         <Group gap="xs"><Text fw={600}>{user?.username}</Text><Badge>{user?.role}</Badge></Group>
         <Group gap="xs"><Text size="sm">{user?.email}</Text>
-          <Badge color={user?.email_verified ? "green" : "orange"}>{user?.email_verified ? "verified" : "not verified"}</Badge></Group>
+          <Badge color={user?.email_verified ? "green" : "orange"} data-testid="email-status">{user?.email_verified ? "verified" : "not verified"}</Badge></Group>
         {!user?.email_verified && (
           <Button mt="sm" size="xs" variant="light" w="fit-content"
             onClick={() => void api.POST("/api/v1/auth/resend-verification").then(() => setNotice("Verification mail sent."))}>
             Send the verification mail again
           </Button>
+        )}
+        {!user?.email_verified && (
+          <Text size="sm" mt="xs">Without SMTP, the mail is in the <Anchor component={Link} to="/mailbox">sandbox mailbox</Anchor>.</Text>
         )}
       </Card>
       <Card withBorder>

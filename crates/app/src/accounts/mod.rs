@@ -4,4 +4,5 @@ pub mod audit;
 pub mod auth;
 pub mod mail;
 pub mod recovery;
+pub mod sandbox_mailbox;
 pub mod users;

@@ -1,7 +1,10 @@
-//! `/api/v1/account/*`: the signed-in owner's account extras (Telegram link code).
+//! `/api/v1/account/*`: the signed-in owner's account extras (Telegram link code, sandbox mailbox).
 
 use axum::{extract::State, http::StatusCode};
-use paygate_app::owners::link::{self, LinkCode};
+use paygate_app::{
+    accounts::sandbox_mailbox::{self, SandboxMailbox},
+    owners::link::{self, LinkCode},
+};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
@@ -13,7 +16,7 @@ use crate::{
 };
 
 pub fn router() -> OpenApiRouter<HttpState> {
-    OpenApiRouter::new().routes(routes!(telegram_link))
+    OpenApiRouter::new().routes(routes!(telegram_link)).routes(routes!(sandbox_mails))
 }
 
 /// A one-time code (10 minutes) that links the caller's Telegram account when sent to the bot as
@@ -28,4 +31,19 @@ async fn telegram_link(
     user: AuthUser,
 ) -> Result<(StatusCode, axum::Json<LinkCode>), ApiError> {
     Ok((StatusCode::CREATED, axum::Json(link::create_code(&state.app, user.id).await?)))
+}
+
+/// Mails the sandbox mailer kept for the caller's address, newest first (verification and reset links
+/// without SMTP). 404 when mail goes out through SMTP.
+#[utoipa::path(get, path = "/api/v1/account/sandbox-mails", tag = "account", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "the caller's sandbox mails", body = SandboxMailbox),
+        (status = 401, description = "not signed in", body = ErrorBody),
+        (status = 404, description = "mail is sent through SMTP: there is no sandbox mailbox", body = ErrorBody),
+    ))]
+async fn sandbox_mails(
+    State(state): State<HttpState>,
+    user: AuthUser,
+) -> Result<axum::Json<SandboxMailbox>, ApiError> {
+    Ok(axum::Json(sandbox_mailbox::of_user(&state.app, user.id).await?))
 }
