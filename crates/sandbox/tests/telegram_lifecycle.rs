@@ -60,6 +60,7 @@ async fn at_expiry_the_member_is_removed_and_can_rejoin_after_renewing() {
     let invite = pay_and_get_invite(&world, sam, "pay:", 0).await;
     world.open(sam, &invite).await;
     becomes(&world, sam, "member").await;
+    world.settled().await; // the bot has seen Sam join before his time runs out
 
     sqlx::query(
         "UPDATE subscriptions SET expires_at = now() - interval '1 minute' WHERE telegram_user_id = $1",

@@ -43,6 +43,17 @@ pub enum Command {
         #[command(subcommand)]
         action: OperatorAction,
     },
+    /// Play a scripted story on a throwaway sandbox platform (temporary data dir, no keys): an owner,
+    /// channels, subscribers who buy, renew, donate and underpay, invites, an expiry, payouts. Checks
+    /// every step against the database and exits non-zero with the step that failed.
+    Demo {
+        /// Make the sandbox swap fail the first exchange (to see the demo catch a broken step).
+        #[arg(long)]
+        fault_swap: bool,
+        /// Keep the temporary data dir afterwards.
+        #[arg(long)]
+        keep: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 mod embedded_owner;
 pub mod embedded_pg;
 mod human_log;

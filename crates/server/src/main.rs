@@ -31,7 +31,9 @@ fn main() -> ExitCode {
         eprintln!("error: {error}");
         return ExitCode::from(2);
     }
-    telemetry::init(cli.config.log_format, &cli.config.log);
+    // The demo narrates; its logs show only warnings unless PAYGATE_LOG asks for more.
+    let demo_quiet = matches!(cli.command, Command::Demo { .. }) && std::env::var_os("PAYGATE_LOG").is_none();
+    telemetry::init(cli.config.log_format, if demo_quiet { "warn" } else { &cli.config.log });
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -60,6 +62,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => Role::Serve,
         Command::Worker => Role::Worker,
         Command::Migrate | Command::Jobs { .. } | Command::Operator { .. } => return admin(cli).await,
+        Command::Demo { fault_swap, keep } => {
+            let options = paygate_server::demo::DemoOptions { fault_swap, keep };
+            return paygate_server::demo::run(cli.config, options).await;
+        }
     };
     let shutdown = shutdown::on_signals()?;
     let platform = Platform::start(cli.config).await?;

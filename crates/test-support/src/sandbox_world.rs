@@ -113,6 +113,11 @@ impl SandboxWorld {
         data
     }
 
+    /// Waits until the bot has handled every pending update (e.g. the `chat_member` update of a join).
+    pub async fn settled(&self) {
+        assert!(self.telegram.wait_idle(Duration::from_secs(30)).await.unwrap(), "the bot did not catch up");
+    }
+
     pub async fn handled(&self, update: i64) {
         assert!(
             self.telegram.wait_handled(update, Duration::from_secs(30)).await.unwrap(),

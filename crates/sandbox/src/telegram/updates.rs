@@ -76,6 +76,24 @@ impl SandboxTelegram {
         }
     }
 
+    /// Waits up to `timeout` until the bot has handled every update (including those its own actions
+    /// caused, e.g. a `chat_member` update after an approval); true when nothing is pending.
+    pub async fn wait_idle(&self, timeout: Duration) -> Result<bool, sqlx::Error> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let pending: i64 = sqlx::query_scalar("SELECT count(*) FROM sandbox_telegram_updates")
+                .fetch_one(&self.pool)
+                .await?;
+            if pending == 0 {
+                return Ok(true);
+            }
+            if Instant::now() >= deadline {
+                return Ok(false);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Wakes a long poll waiting in this process.
     pub(super) fn wake(&self) {
         self.wake.notify_waiters();
