@@ -132,6 +132,10 @@ describe("dashboard", () => {
     await waitForPath(page, /^\/login$/);
     await page.goto(`${paygate.base}/channels`);
     await waitForPath(page, /^\/login$/);
+    await page.getByRole("link", { name: "Forgot your password?" }).click();
+    await page.getByLabel("Username or e-mail").fill(OWNER.email);
+    await page.getByRole("button", { name: "Send the reset link" }).click();
+    await page.getByTestId("forgot-sent").waitFor();
     await logIn(page, OWNER.email, OWNER.password);
     await page.getByTestId("channel-card").getByText("Alpha Signals VIP").waitFor();
     await screenshot(page, "desktop-channels");

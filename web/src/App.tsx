@@ -9,6 +9,7 @@ import { AccountPage } from "./pages/AccountPage";
 import { ChannelEditPage, ChannelNewPage } from "./pages/ChannelEditPage";
 import { ChannelPage } from "./pages/ChannelPage";
 import { ChannelsPage } from "./pages/ChannelsPage";
+import { ForgotPasswordPage } from "./pages/ForgotPasswordPage";
 import { LoginPage } from "./pages/LoginPage";
 import { MailboxPage } from "./pages/MailboxPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
@@ -47,6 +48,7 @@ export function App() {
     <Routes>
       <Route path="/login" element={<LoginPage />} />
       <Route path="/signup" element={<SignupPage />} />
+      <Route path="/forgot-password" element={<ForgotPasswordPage />} />
       <Route element={<RequireUser><Layout /></RequireUser>}>
         <Route index element={<Navigate to="/channels" replace />} />
         <Route path="/channels" element={<ChannelsPage />} />

@@ -39,6 +39,7 @@ export function LoginPage() {
               error={form.formState.errors.password?.message} />
             <Button type="submit" loading={form.formState.isSubmitting}>Log in</Button>
             <Text size="sm">No account yet? <Anchor component={Link} to="/signup">Sign up</Anchor></Text>
+            <Text size="sm"><Anchor component={Link} to="/forgot-password">Forgot your password?</Anchor></Text>
           </Stack>
         </form>
       </Paper>

@@ -1,5 +1,6 @@
 // Payments of one channel: amounts, fee, owner share, payout status.
-import { Badge, Table, Text } from "@mantine/core";
+import { Badge, Button, Stack, Table, Text } from "@mantine/core";
+import { download, toCsv } from "../../components/csv";
 import { usePayments } from "../../api/queries";
 import { QueryState } from "../../components/QueryState";
 
@@ -9,6 +10,11 @@ export function PaymentsTab({ id }: { id: string }) {
     <QueryState query={payments}>
       {(rows) =>
         rows.length === 0 ? <Text>No payments yet.</Text> : (
+          <Stack>
+          <Button size="xs" variant="default" w="fit-content" onClick={() => download(`payments-${id}.csv`, toCsv(
+            ["created_at", "id", "kind", "price_usd", "paid_usd", "settled_amount", "settled_currency", "platform_fee", "owner_share", "verdict", "payout_status", "payout_id"],
+            rows.map((p) => [p.created_at, p.id, p.kind, p.price_usd, p.paid_usd, p.settled_amount, p.settled_currency, p.platform_fee, p.owner_share, p.verdict, p.payout_status, p.payout_id]),
+          ))}>Export CSV</Button>
           <Table.ScrollContainer minWidth={640}>
             <Table striped data-testid="payments-table">
               <Table.Thead>
@@ -31,6 +37,7 @@ export function PaymentsTab({ id }: { id: string }) {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
+          </Stack>
         )
       }
     </QueryState>
