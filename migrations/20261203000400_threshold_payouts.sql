@@ -41,35 +41,60 @@ CREATE TABLE channel_balances (
 );
 CREATE INDEX channel_balances_holding ON channel_balances (channel_id) WHERE converted_usdt > 0;
 
+-- Statement-level with transition tables: one balance update per channel and statement, however
+-- many entries the statement changed (a batch of 100 entries costs one update, not 100).
 CREATE OR REPLACE FUNCTION accumulation_balance() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    delta_usdt NUMERIC := 0;
-    delta_pending BIGINT := 0;
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        IF OLD.status = 'converted' THEN delta_usdt := delta_usdt - OLD.usdt_amount; END IF;
-        IF OLD.status IN ('pending_conversion', 'converting') THEN delta_pending := delta_pending - 1; END IF;
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        IF NEW.status = 'converted' THEN delta_usdt := delta_usdt + NEW.usdt_amount; END IF;
-        IF NEW.status IN ('pending_conversion', 'converting') THEN delta_pending := delta_pending + 1; END IF;
-    END IF;
-    IF delta_usdt <> 0 OR delta_pending <> 0 THEN
-        -- The row first (zero), then the change: a decrease never meets the CHECK on an insert.
-        INSERT INTO channel_balances (channel_id) VALUES (COALESCE(NEW.channel_id, OLD.channel_id))
-        ON CONFLICT (channel_id) DO NOTHING;
-        UPDATE channel_balances
-        SET converted_usdt = converted_usdt + delta_usdt,
-            pending_entries = pending_entries + delta_pending,
+    IF TG_OP = 'INSERT' THEN
+        -- New entries only add: an upsert is safe (its values are never negative).
+        INSERT INTO channel_balances AS b (channel_id, converted_usdt, pending_entries)
+        SELECT channel_id,
+               COALESCE(sum(usdt_amount) FILTER (WHERE status = 'converted'), 0),
+               count(*) FILTER (WHERE status IN ('pending_conversion', 'converting'))
+        FROM new_rows GROUP BY channel_id
+        ON CONFLICT (channel_id) DO UPDATE
+            SET converted_usdt = b.converted_usdt + EXCLUDED.converted_usdt,
+                pending_entries = b.pending_entries + EXCLUDED.pending_entries,
+                updated_at = now();
+    ELSIF TG_OP = 'UPDATE' THEN
+        -- Changed entries were inserted before, so their channels' rows exist.
+        UPDATE channel_balances b
+        SET converted_usdt = b.converted_usdt + d.usdt, pending_entries = b.pending_entries + d.pending,
             updated_at = now()
-        WHERE channel_id = COALESCE(NEW.channel_id, OLD.channel_id);
+        FROM (SELECT channel_id, sum(usdt) AS usdt, sum(pending) AS pending
+              FROM (SELECT channel_id,
+                           COALESCE(sum(usdt_amount) FILTER (WHERE status = 'converted'), 0) AS usdt,
+                           count(*) FILTER (WHERE status IN ('pending_conversion', 'converting')) AS pending
+                    FROM new_rows GROUP BY channel_id
+                    UNION ALL
+                    SELECT channel_id,
+                           -COALESCE(sum(usdt_amount) FILTER (WHERE status = 'converted'), 0),
+                           -count(*) FILTER (WHERE status IN ('pending_conversion', 'converting'))
+                    FROM old_rows GROUP BY channel_id) deltas
+              GROUP BY channel_id HAVING sum(usdt) <> 0 OR sum(pending) <> 0) d
+        WHERE b.channel_id = d.channel_id;
+    ELSE
+        UPDATE channel_balances b
+        SET converted_usdt = b.converted_usdt - d.usdt, pending_entries = b.pending_entries - d.pending,
+            updated_at = now()
+        FROM (SELECT channel_id,
+                     COALESCE(sum(usdt_amount) FILTER (WHERE status = 'converted'), 0) AS usdt,
+                     count(*) FILTER (WHERE status IN ('pending_conversion', 'converting')) AS pending
+              FROM old_rows GROUP BY channel_id) d
+        WHERE b.channel_id = d.channel_id;
     END IF;
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER accumulation_entries_balance
-    AFTER INSERT OR UPDATE OF status, usdt_amount OR DELETE ON accumulation_entries
-    FOR EACH ROW EXECUTE FUNCTION accumulation_balance();
+CREATE TRIGGER accumulation_entries_balance_insert
+    AFTER INSERT ON accumulation_entries REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION accumulation_balance();
+CREATE TRIGGER accumulation_entries_balance_update
+    AFTER UPDATE ON accumulation_entries REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION accumulation_balance();
+CREATE TRIGGER accumulation_entries_balance_delete
+    AFTER DELETE ON accumulation_entries REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION accumulation_balance();
 
 INSERT INTO channel_balances (channel_id, converted_usdt, pending_entries)
 SELECT channel_id,

@@ -13,6 +13,7 @@ use sqlx::PgPool;
 /// 7. Every owner share is in exactly one payout bucket (paid out, accumulated, in flight, held).
 /// 8. At most one payout and one accumulation entry per payment, a payout's amount is its share,
 ///    and no payout has more than one host wallet transfer.
+/// 9. Each channel's kept balance (`channel_balances`) equals what its entries hold.
 const CHECKS: &[(&str, &str)] = &[
     (
         "every owner share is paid out, accumulated, in flight or held",
@@ -27,6 +28,15 @@ const CHECKS: &[(&str, &str)] = &[
         "a payment is not both in a payout and in accumulation (unless below the pair minimum)",
         "SELECT o.payment_id::text FROM payouts o JOIN accumulation_entries e ON e.payment_id = o.payment_id
          WHERE o.status <> 'accumulated'",
+    ),
+    (
+        "each channel's kept balance equals its converted entries",
+        "SELECT b.channel_id::text FROM channel_balances b
+         WHERE b.converted_usdt <> (SELECT COALESCE(sum(e.usdt_amount), 0) FROM accumulation_entries e
+                                    WHERE e.channel_id = b.channel_id AND e.status = 'converted')
+            OR b.pending_entries <> (SELECT count(*) FROM accumulation_entries e
+                                     WHERE e.channel_id = b.channel_id
+                                       AND e.status IN ('pending_conversion', 'converting'))",
     ),
     (
         "at most one host wallet transfer per payout",

@@ -292,6 +292,7 @@ impl PayoutWorld {
         let check: Value =
             self.app.get_as(&operator, "/api/v1/operator/conservation").await.json().await.unwrap();
         assert_eq!(check["holds"], true, "conservation broken: {check:#}");
+        paygate_test_support::assert_payments_conserved(&self.app.pool).await;
     }
 }
 
