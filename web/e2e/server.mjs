@@ -44,11 +44,15 @@ async function waitUntilReady(base, child, log) {
   throw new Error(`paygate was not ready within 120 s:\n${log.join("")}`);
 }
 
-export async function startPaygate() {
+/**
+ * Starts `paygate up`. Without options: a fresh database on the test server. With `dataDir`: the
+ * embedded PostgreSQL of that data dir (e.g. one `paygate demo --keep` left behind).
+ */
+export async function startPaygate({ dataDir: existing } = {}) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const dataDir = mkdtempSync(join(tmpdir(), "paygate-e2e-"));
-  const database = createDatabase();
+  const dataDir = existing ?? mkdtempSync(join(tmpdir(), "paygate-e2e-"));
+  const database = existing ? null : createDatabase();
   const env = {
     ...process.env,
     PAYGATE_HTTP_ADDR: `127.0.0.1:${port}`,
@@ -57,6 +61,7 @@ export async function startPaygate() {
     PAYGATE_LOG: process.env.PAYGATE_E2E_LOG ?? "warn",
   };
   if (database) env.PAYGATE_DATABASE_URL = database.url;
+  else delete env.PAYGATE_DATABASE_URL;
   const log = [];
   const child = spawn(BINARY, ["up"], { env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.on("data", (d) => log.push(String(d)));
@@ -82,4 +87,29 @@ export async function startPaygate() {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs `paygate demo --fault-swap --keep`: the scripted sandbox story, whose first exchange fails so a
+ * payout stops in needs-attention. Returns the data dir it kept (the demo itself exits 1 on purpose).
+ */
+export function runFailingDemo() {
+  const env = { ...process.env, PAYGATE_LOG: "warn" };
+  delete env.PAYGATE_DATABASE_URL;
+  let output;
+  try {
+    output = execFileSync(BINARY, ["demo", "--fault-swap", "--keep"], { env, encoding: "utf8", timeout: 300_000 });
+  } catch (error) {
+    output = `${error.stdout ?? ""}${error.stderr ?? ""}`;
+  }
+  const kept = /data kept in (\S+)/.exec(output)?.[1];
+  if (!kept) throw new Error(`paygate demo kept no data dir:\n${output}`);
+  return kept;
+}
+
+/** Creates an operator account in `dataDir`'s embedded database, before `paygate up` runs on it. */
+export function createOperatorIn(dataDir, username, email, password) {
+  const env = { ...process.env, PAYGATE_DATA_DIR: dataDir, PAYGATE_LOG: "warn" };
+  delete env.PAYGATE_DATABASE_URL;
+  execFileSync(BINARY, ["operator", "create", "--username", username, "--email", email], { env, input: `${password}\n` });
 }

@@ -24,7 +24,7 @@ const COLORS: Record<string, string> = { completed: "green", needs_attention: "r
 
 export function PayoutCard({ payout, actions }: { payout: Payout; actions?: React.ReactNode }) {
   return (
-    <Card withBorder data-testid="payout-card">
+    <Card withBorder data-testid="payout-card" data-payout-id={payout.id} data-status={payout.status}>
       <Stack gap="xs">
         <Group justify="space-between">
           <Text fw={600}>{money(payout.source)} → {payout.destination_currency.toUpperCase()} on {payout.destination_network.toUpperCase()}</Text>

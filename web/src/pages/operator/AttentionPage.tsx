@@ -24,12 +24,14 @@ export function AttentionPage() {
   return (
     <Stack>
       <Title order={2}>Needs attention</Title>
-      {act.isError && <Alert color="red" role="alert">{act.error.message}</Alert>}
+      {act.isError && <Alert color="red" role="alert" data-testid="action-error">{act.error.message}</Alert>}
       <QueryState query={queue}>
         {(rows) => rows.length === 0 ? <Text data-testid="attention-empty">Nothing needs attention.</Text> : rows.map((p) => (
           <PayoutCard key={p.id} payout={p} actions={
             <Group>
-              <Button size="xs" onClick={() => act.mutate({ id: p.id, action: "retry" })} loading={act.isPending}>Retry</Button>
+              {p.status === "needs_attention" && (
+                <Button size="xs" onClick={() => act.mutate({ id: p.id, action: "retry" })} loading={act.isPending}>Retry</Button>
+              )}
               <Button size="xs" color="red" variant="light" onClick={() => { if (window.confirm("Cancel this payout?")) act.mutate({ id: p.id, action: "cancel" }); }}>Cancel</Button>
             </Group>
           } />
