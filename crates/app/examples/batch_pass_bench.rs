@@ -2,7 +2,10 @@
 //!
 //! Run (see docs/BENCHMARKS.md): `PAYGATE_TEST_DATABASE_URL=postgres://… cargo run --release -p paygate-app --example batch_pass_bench`
 //! Optional arguments: entry counts, e.g. `-- 10000 100000 1000000`. Each size gets a fresh database;
-//! 1 % of the channels are over their threshold, so every pass starts 100 batches.
+//! 1 % of the channels are over their threshold, so every pass starts 100 batches. Two layouts per
+//! size: `spread` puts the entries evenly over all channels (a due channel's batch grows with the
+//! size), `fixed` gives each due channel 10 entries and the rest to the others (the same batches at
+//! every size: what is left is the cost of the entries the pass must not read).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // a benchmark reports on stdout
 
@@ -19,26 +22,33 @@ const DUE: i64 = 100;
 async fn main() {
     let sizes: Vec<i64> = std::env::args().skip(1).filter_map(|arg| arg.parse().ok()).collect();
     let sizes = if sizes.is_empty() { vec![10_000, 100_000, 1_000_000] } else { sizes };
-    println!("| entries | channels | channels due | fill (s) | batch pass (ms) | batches |");
-    println!("|---:|---:|---:|---:|---:|---:|");
-    for entries in sizes {
+    println!(
+        "| layout | entries | channels | channels due | entries batched | fill (s) | batch pass (ms) | batches |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (layout, entries) in sizes.iter().flat_map(|n| [("fixed", *n), ("spread", *n)]) {
         let app = spawn_app_with(TestAppOptions::default()).await;
         app.owner_token("bench").await;
         let fill = Instant::now();
-        fill_entries(&app.pool, entries).await;
+        fill_entries(&app.pool, entries, layout == "fixed").await;
         let filled = fill.elapsed();
         sqlx::query("ANALYZE").execute(&app.pool).await.unwrap();
         let pass = Instant::now();
         let started = threshold::batch_pass(&app.app).await.unwrap();
         let took = pass.elapsed();
+        let batched: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM accumulation_entries WHERE status = 'in_batch'")
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
         println!(
-            "| {entries} | {CHANNELS} | {DUE} | {:.1} | {:.1} | {} |",
+            "| {layout} | {entries} | {CHANNELS} | {DUE} | {batched} | {:.1} | {:.1} | {} |",
             filled.as_secs_f64(),
             took.as_secs_f64() * 1000.0,
             started.len()
         );
         assert_eq!(started.len() as i64, DUE, "every due channel got its batch");
-        if entries == 1_000_000 {
+        if entries == 1_000_000 && layout == "fixed" {
             let plan: Vec<(String,)> = sqlx::query_as(
                 "EXPLAIN SELECT b.channel_id FROM channel_balances b JOIN channels c ON c.id = b.channel_id
                  WHERE b.converted_usdt > 0
@@ -56,9 +66,10 @@ async fn main() {
     }
 }
 
-/// 10k threshold channels paying USDT on Ethereum; `entries` converted entries spread evenly over
-/// them (each with its payment); the first 1 % of channels hold $60 per entry, the rest $0.01.
-async fn fill_entries(pool: &sqlx::PgPool, entries: i64) {
+/// 10k threshold channels paying USDT on Ethereum and `entries` converted entries (each with its
+/// payment): $60 each in the first 1 % of channels (due), $0.01 elsewhere. `fixed`: the due channels
+/// get 10 entries each and every other entry goes to the rest; otherwise all are spread evenly.
+async fn fill_entries(pool: &sqlx::PgPool, entries: i64, fixed: bool) {
     let statements = [
         "INSERT INTO channels (id, owner_id, open_channel_id, open_channel_title, closed_channel_id,
                                closed_channel_title, payout_wallet_address, payout_currency, payout_network,
@@ -86,8 +97,12 @@ async fn fill_entries(pool: &sqlx::PgPool, entries: i64) {
         sqlx::query(
             "WITH g AS (
                  SELECT g, gen_random_uuid() AS payment_id, c.id AS channel_id,
-                        CASE WHEN g % $3 < $4 THEN 60::numeric ELSE 0.01 END AS share
-                 FROM generate_series($1::bigint, $2::bigint - 1) g JOIN bench_channels c ON c.n = g % $3
+                        CASE WHEN c.n < $4 THEN 60::numeric ELSE 0.01 END AS share
+                 FROM generate_series($1::bigint, $2::bigint - 1) g
+                 JOIN bench_channels c ON c.n = CASE
+                     WHEN NOT $5 THEN g % $3
+                     WHEN g < $4 * 10 THEN g % $4
+                     ELSE $4 + g % ($3 - $4) END
              ), p AS (
                  INSERT INTO payments (id, invoice_id, provider_payment_id, channel_id, telegram_user_id, kind, verdict,
                                        price_usd, outcome_amount, outcome_currency, fee_percent, platform_fee,
@@ -107,6 +122,7 @@ async fn fill_entries(pool: &sqlx::PgPool, entries: i64) {
         .bind(to)
         .bind(CHANNELS)
         .bind(DUE)
+        .bind(fixed)
         .execute(&mut *tx)
         .await
         .unwrap();
