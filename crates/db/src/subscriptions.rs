@@ -306,3 +306,16 @@ pub async fn lock_by_id(conn: &mut PgConnection, id: Uuid) -> Result<Option<Subs
     .map(SubscriptionRow::try_from)
     .transpose()
 }
+
+/// Sandbox time: moves `telegram_user_id`'s active subscriptions to an expiry that has just passed;
+/// returns how many moved. Only the sandbox may call this (see `paygate_app::subscribers::sandbox_time`).
+pub async fn expire_now(conn: &mut PgConnection, telegram_user_id: i64) -> Result<u64, sqlx::Error> {
+    let moved = sqlx::query!(
+        "UPDATE subscriptions SET expires_at = now() - interval '1 second'
+         WHERE telegram_user_id = $1 AND status = 'active'",
+        telegram_user_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(moved.rows_affected())
+}

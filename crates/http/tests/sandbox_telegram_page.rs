@@ -184,3 +184,29 @@ async fn a_subscriber_buys_and_joins_through_the_page_alone() {
     let closed = &html[html.find(&format!("data-id=\"{}\"", world.closed)).unwrap()..];
     assert!(closed.contains("<b class=\"status\">member</b>"), "{closed}");
 }
+
+#[tokio::test]
+async fn sandbox_time_lets_a_members_subscription_expire_and_the_bot_removes_them() {
+    let world = SandboxWorld::start().await;
+    let sam = world.telegram.create_user("Sam", None).await.unwrap().id;
+    let links: Value =
+        world.app.get_as(&world.owner, &world.channel_path("/links")).await.json().await.unwrap();
+    world.open(sam, links["tiers"][0]["url"].as_str().unwrap()).await;
+    world.press(sam, "pay:").await;
+    world.pay(&world.url_button(sam, |u| u.contains("/sandbox/checkout/")).await).await;
+    world.open(sam, &world.url_button(sam, |u| u.starts_with("https://t.me/+")).await).await;
+    eventually("Sam a member", || async {
+        (world.telegram.member_status_text(world.closed, sam).await.unwrap() == "member").then_some(())
+    })
+    .await;
+    world.settled().await;
+
+    let (_, html) = submit(&world, "/sandbox/telegram/expire", &pairs(&[("as", &sam.to_string())])).await;
+    assert!(html.contains("1 subscription(s) expire now"), "{html}");
+    eventually("Sam removed", || async {
+        (world.telegram.member_status_text(world.closed, sam).await.unwrap() == "left").then_some(())
+    })
+    .await;
+    let (_, html) = submit(&world, "/sandbox/telegram/expire", &pairs(&[("as", &sam.to_string())])).await;
+    assert!(html.contains("No active subscription"), "{html}");
+}

@@ -14,6 +14,7 @@ pub mod payment_verdict;
 pub mod reconcile;
 mod removal;
 mod reply;
+pub mod sandbox_time;
 mod status;
 
 pub use conversation::{HELP, cancel, help, seen, start, text};

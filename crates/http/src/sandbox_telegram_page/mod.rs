@@ -31,6 +31,7 @@ pub(crate) fn routes() -> Router<HttpState> {
         .route("/sandbox/telegram/press", post(press))
         .route("/sandbox/telegram/open", post(open))
         .route("/sandbox/telegram/leave", post(leave))
+        .route("/sandbox/telegram/expire", post(expire))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -77,6 +78,12 @@ pub struct OpenForm {
     #[serde(rename = "as")]
     person: i64,
     url: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PersonOnlyForm {
+    #[serde(rename = "as")]
+    person: i64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -249,4 +256,22 @@ async fn leave(
         Ok(()) => Ok(back(Some(form.person), None)),
         Err(error) => refused(Some(form.person), error),
     }
+}
+
+/// Sandbox time: the person's subscriptions expire now (the bot then removes them and says so).
+async fn expire(
+    State(state): State<HttpState>,
+    headers: HeaderMap,
+    Form(form): Form<PersonOnlyForm>,
+) -> Result<Response, ApiError> {
+    if !same_origin(&headers) {
+        return Ok(forbidden());
+    }
+    sandbox(&state)?;
+    let moved = paygate_app::subscribers::sandbox_time::expire_now(&state.app, form.person).await?;
+    let notice = match moved {
+        0 => "No active subscription to expire.".to_owned(),
+        n => format!("⏩ {n} subscription(s) expire now: the bot removes you in a moment (refresh)."),
+    };
+    Ok(back(Some(form.person), Some(&notice)))
 }

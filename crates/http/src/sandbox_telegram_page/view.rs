@@ -89,6 +89,8 @@ async fn chat(telegram: &SandboxTelegram, user: &SandboxUser) -> Result<String, 
          <input name=\"url\" placeholder=\"https://t.me/… link\" required size=\"30\"> <button>Open link</button></form>\
          <form method=\"get\" action=\"/sandbox/telegram\"><input type=\"hidden\" name=\"as\" value=\"{me}\">\
          <button>Refresh</button></form>\
+         <form method=\"post\" action=\"/sandbox/telegram/expire\"><input type=\"hidden\" name=\"as\" value=\"{me}\">\
+         <button title=\"Sandbox time\">⏩ Let my subscriptions expire now</button></form>\
          <details><summary>Be a channel owner</summary>\
          <form method=\"post\" action=\"/sandbox/telegram/channels\"><input type=\"hidden\" name=\"as\" value=\"{me}\">\
          <input name=\"name\" placeholder=\"Channel name\" required maxlength=\"100\"> \

@@ -3,10 +3,7 @@
 
 use anyhow::{Context, bail, ensure};
 use chrono::Utc;
-use paygate_app::{
-    payouts::threshold::{BatchPass, ConvertPending},
-    subscribers::expiry::SweepSubscriptions,
-};
+use paygate_app::payouts::threshold::{BatchPass, ConvertPending};
 use paygate_sandbox::telegram::{ChatKind, SandboxChat};
 use reqwest::Method;
 use serde_json::json;
@@ -115,16 +112,10 @@ pub async fn member_status(d: &Driver, chat: i64, user: i64, wanted: &str) -> an
     d.settle().await
 }
 
-/// Sandbox time: moves `user`'s subscriptions to their expiry and runs the expiry sweep now.
+/// Sandbox time: `user`'s subscriptions expire now (the sandbox operator action; the sweep runs at once).
 pub async fn expire_now(d: &Driver, user: i64) -> anyhow::Result<()> {
-    sqlx::query(
-        "UPDATE subscriptions SET expires_at = now() - interval '1 second' WHERE telegram_user_id = $1",
-    )
-    .bind(user)
-    .execute(&d.app.pool)
-    .await?;
-    let mut conn = d.app.pool.acquire().await?;
-    paygate_jobs::enqueue(&mut conn, &SweepSubscriptions { tick: Utc::now() }).await?;
+    let moved = paygate_app::subscribers::sandbox_time::expire_now(&d.app, user).await?;
+    ensure!(moved == 1, "{moved} subscriptions expired instead of one");
     Ok(())
 }
 
