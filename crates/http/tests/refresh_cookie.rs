@@ -83,10 +83,14 @@ async fn logout_with_the_cookie_revokes_it_and_clears_it() {
 }
 
 #[tokio::test]
-async fn a_refresh_without_body_token_or_cookie_is_401_and_a_form_post_with_the_cookie_is_refused() {
+async fn a_refresh_without_body_token_or_cookie_is_422_and_a_form_post_with_the_cookie_is_refused() {
     let app = spawn_app().await;
-    let response = app.post("/api/v1/auth/refresh", &json!({})).await;
-    assert_eq!(response.status(), 401);
+    for path in ["/api/v1/auth/refresh", "/api/v1/auth/logout"] {
+        let response = app.post(path, &json!({})).await;
+        assert_eq!(response.status(), 422, "{path}");
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["error"]["fields"][0]["field"], "refresh_token", "{path}");
+    }
     let signup = app
         .post(
             "/api/v1/auth/signup",

@@ -56,9 +56,16 @@ fn session_cookie(state: &HttpState, session: &AuthSession) -> HeaderMap {
     headers
 }
 
-/// The refresh token of the request: the body's, else the cookie's.
-fn presented(input: RefreshInput, headers: &HeaderMap) -> Option<String> {
-    input.refresh_token.filter(|token| !token.is_empty()).or_else(|| refresh_cookie::read(headers))
+/// The refresh token of the request: the body's, else the cookie's; 422 on `refresh_token` without either.
+fn presented(input: RefreshInput, headers: &HeaderMap) -> Result<String, ApiError> {
+    input
+        .refresh_token
+        .filter(|token| !token.is_empty())
+        .or_else(|| refresh_cookie::read(headers))
+        .ok_or_else(|| {
+            AppError::field("refresh_token", "is required (in the body, or as the paygate_refresh cookie)")
+                .into()
+        })
 }
 
 /// Create an owner account and sign in.
@@ -109,7 +116,7 @@ async fn refresh(
     headers: HeaderMap,
     ApiJson(input): ApiJson<RefreshInput>,
 ) -> Result<(HeaderMap, axum::Json<AuthSession>), ApiError> {
-    let token = presented(input, &headers).ok_or(AppError::Unauthorized("invalid_refresh_token"))?;
+    let token = presented(input, &headers)?;
     let session = users::refresh(&state.app, &token, &client).await?;
     Ok((session_cookie(&state, &session), axum::Json(session)))
 }
@@ -125,9 +132,7 @@ async fn logout(
     headers: HeaderMap,
     ApiJson(input): ApiJson<RefreshInput>,
 ) -> Result<(StatusCode, [(axum::http::HeaderName, axum::http::HeaderValue); 1]), ApiError> {
-    if let Some(token) = presented(input, &headers) {
-        users::logout(&state.app, &token, &client).await?;
-    }
+    users::logout(&state.app, &presented(input, &headers)?, &client).await?;
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, refresh_cookie::clear(https(&state)))]))
 }
 
