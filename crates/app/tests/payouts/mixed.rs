@@ -52,12 +52,7 @@ async fn conservation_holds_after_a_random_mix_of_instant_and_threshold_payments
     loop {
         let _ = threshold::convert_pending(&app).await;
         let _ = threshold::batch_pass(&app).await;
-        let open = world
-            .count(
-                "SELECT count(*) FROM payouts WHERE status IN
-                 ('quoting', 'creating_exchange', 'sending', 'needs_funds', 'confirming', 'exchanging')",
-            )
-            .await;
+        let open = world.open_payouts().await;
         if open == 0 {
             break;
         }
@@ -73,17 +68,7 @@ async fn conservation_holds_after_a_random_mix_of_instant_and_threshold_payments
         0,
         "nothing left half-way"
     );
-    let funded = world.changenow.funded_exchanges();
-    for exchange in &funded {
-        let (payouts, amount): (i64, Option<Decimal>) =
-            sqlx::query_as("SELECT count(*), max(source_amount) FROM payouts WHERE exchange_id = $1")
-                .bind(exchange)
-                .fetch_one(&world.app.pool)
-                .await
-                .unwrap();
-        assert_eq!(payouts, 1, "exchange {exchange} belongs to one payout");
-        assert_eq!(world.changenow.deposit_received(exchange), amount, "deposit of {exchange} is its amount");
-    }
+    world.assert_each_funded_exchange_is_one_payouts_amount().await;
     let batched_twice = world
         .count("SELECT count(*) FROM (SELECT payment_id FROM accumulation_entries GROUP BY payment_id HAVING count(*) > 1) d")
         .await;

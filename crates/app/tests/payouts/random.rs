@@ -47,12 +47,7 @@ async fn conservation_holds_after_200_random_payments_with_injected_faults() {
 
     let deadline = Instant::now() + Duration::from_secs(600);
     loop {
-        let open = world
-            .count(
-                "SELECT count(*) FROM payouts WHERE status IN
-                 ('quoting', 'creating_exchange', 'sending', 'needs_funds', 'confirming', 'exchanging')",
-            )
-            .await;
+        let open = world.open_payouts().await;
         if open == 0 {
             break;
         }
@@ -66,16 +61,7 @@ async fn conservation_holds_after_200_random_payments_with_injected_faults() {
     let funded = world.changenow.funded_exchanges();
     let recorded = world.count("SELECT count(*) FROM payouts WHERE exchange_id IS NOT NULL").await;
     assert_eq!(funded.len() as i64, recorded, "every funded exchange is a payout's, each funded once");
-    for exchange in &funded {
-        let (payouts, share): (i64, Option<Decimal>) =
-            sqlx::query_as("SELECT count(*), max(source_amount) FROM payouts WHERE exchange_id = $1")
-                .bind(exchange)
-                .fetch_one(&world.app.pool)
-                .await
-                .unwrap();
-        assert_eq!(payouts, 1, "exchange {exchange} belongs to one payout");
-        assert_eq!(world.changenow.deposit_received(exchange), share, "deposit of {exchange} is the share");
-    }
+    world.assert_each_funded_exchange_is_one_payouts_amount().await;
     let stopped = world.count("SELECT count(*) FROM payouts WHERE status IN ('failed', 'refunded')").await;
     assert!(stopped <= failed_or_refunded, "{stopped} stopped, {failed_or_refunded} scripted");
     world.assert_conserved().await;

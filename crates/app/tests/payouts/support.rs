@@ -280,6 +280,33 @@ impl PayoutWorld {
         sqlx::query_scalar(sqlx::AssertSqlSafe(query.to_owned())).fetch_one(&self.app.pool).await.unwrap()
     }
 
+    /// Payouts still moving by themselves (neither final nor stopped for the operator).
+    pub async fn open_payouts(&self) -> i64 {
+        self.count(
+            "SELECT count(*) FROM payouts WHERE status IN
+             ('quoting', 'creating_exchange', 'sending', 'needs_funds', 'confirming', 'exchanging')",
+        )
+        .await
+    }
+
+    /// Every exchange the fake saw funded belongs to exactly one payout and received exactly its amount.
+    pub async fn assert_each_funded_exchange_is_one_payouts_amount(&self) {
+        for exchange in &self.changenow.funded_exchanges() {
+            let (payouts, amount): (i64, Option<Decimal>) =
+                sqlx::query_as("SELECT count(*), max(source_amount) FROM payouts WHERE exchange_id = $1")
+                    .bind(exchange)
+                    .fetch_one(&self.app.pool)
+                    .await
+                    .unwrap();
+            assert_eq!(payouts, 1, "exchange {exchange} belongs to one payout");
+            assert_eq!(
+                self.changenow.deposit_received(exchange),
+                amount,
+                "deposit of {exchange} is its amount"
+            );
+        }
+    }
+
     /// An operator's access token.
     pub async fn operator_token(&self) -> String {
         let n = self.next_payment.fetch_add(1, Ordering::SeqCst);
