@@ -56,7 +56,10 @@ async fn conservation_holds_after_200_random_payments_with_injected_faults() {
     }
 
     assert_eq!(world.count("SELECT count(*) FROM payments").await, 200);
-    assert_eq!(world.count("SELECT count(*) FROM payouts").await, 200, "one payout per payment");
+    // Shares below the pair minimum were accumulated; the conversion cron may have converted them
+    // (purpose `conversion`) while the run lasted, so only the payments' own payouts are counted.
+    let payment_payouts = "SELECT count(*) FROM payouts WHERE purpose = 'payment'";
+    assert_eq!(world.count(payment_payouts).await, 200, "one payout per payment");
     assert_eq!(world.count("SELECT count(*) FROM payouts WHERE status = 'needs_attention'").await, 0);
     let funded = world.changenow.funded_exchanges();
     let recorded = world.count("SELECT count(*) FROM payouts WHERE exchange_id IS NOT NULL").await;
