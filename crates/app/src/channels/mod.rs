@@ -7,6 +7,7 @@ pub mod links;
 pub mod manage;
 pub mod offer_posts;
 pub mod offer_requests;
+pub mod overview;
 pub mod readiness;
 pub mod readiness_recheck;
 pub mod views;

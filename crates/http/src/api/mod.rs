@@ -9,6 +9,7 @@ mod currencies;
 pub mod error;
 pub mod extract;
 mod json_body;
+mod overview;
 mod payouts;
 mod refresh_cookie;
 
@@ -61,4 +62,5 @@ pub fn router() -> OpenApiRouter<HttpState> {
         .merge(channel_activity::router())
         .merge(currencies::router())
         .merge(payouts::router())
+        .merge(overview::router())
 }
