@@ -282,3 +282,56 @@ pub async fn balance_and_threshold(
     .await?;
     Ok((row.converted, row.threshold))
 }
+
+/// One entry of a batch, as the batch's view lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchEntry {
+    pub id: Uuid,
+    pub batch_id: Uuid,
+    pub payment_id: Uuid,
+    pub reason: EntryReason,
+    pub status: EntryStatus,
+    pub source_amount: Decimal,
+    pub source_code: String,
+    pub source_network: String,
+    pub usdt_amount: Option<Decimal>,
+}
+
+struct RawBatchEntry {
+    id: Uuid,
+    batch_id: Option<Uuid>,
+    payment_id: Uuid,
+    reason: String,
+    status: String,
+    source_amount: Decimal,
+    source_code: String,
+    source_network: String,
+    usdt_amount: Option<Decimal>,
+}
+
+/// The entries of the batches `batch_ids`, oldest first within each batch.
+pub async fn of_batches(conn: &mut PgConnection, batch_ids: &[Uuid]) -> Result<Vec<BatchEntry>, sqlx::Error> {
+    let rows = sqlx::query_as!(
+        RawBatchEntry,
+        "SELECT id, batch_id, payment_id, reason, status, source_amount, source_code, source_network, usdt_amount
+         FROM accumulation_entries WHERE batch_id = ANY($1) ORDER BY batch_id, created_at, id",
+        batch_ids
+    )
+    .fetch_all(conn)
+    .await?;
+    crate::typed::all(rows, |raw| {
+        Ok(BatchEntry {
+            id: raw.id,
+            batch_id: raw
+                .batch_id
+                .ok_or_else(|| sqlx::Error::Decode("batch entry without its batch".into()))?,
+            payment_id: raw.payment_id,
+            reason: crate::typed::decoded(EntryReason::parse(&raw.reason))?,
+            status: crate::typed::decoded(EntryStatus::parse(&raw.status))?,
+            source_amount: raw.source_amount,
+            source_code: raw.source_code,
+            source_network: raw.source_network,
+            usdt_amount: raw.usdt_amount,
+        })
+    })
+}

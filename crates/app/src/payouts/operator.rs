@@ -10,7 +10,7 @@ use crate::{
     App, AppError, AppResult,
     payouts::{
         job,
-        views::{MoneyView, PayoutList, PayoutView, views},
+        views::{MoneyView, PayoutList, PayoutView, load},
     },
 };
 
@@ -18,16 +18,13 @@ use crate::{
 pub async fn attention(app: &App) -> AppResult<PayoutList> {
     let mut conn = app.pool.acquire().await?;
     let rows = paygate_db::payouts::needing_operator(&mut conn, 500).await?;
-    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
-    let steps = paygate_db::payouts::steps_of(&mut conn, &ids).await?;
-    Ok(PayoutList { payouts: views(rows, steps) })
+    Ok(PayoutList { payouts: load(&mut conn, rows).await? })
 }
 
 async fn one(app: &App, id: Uuid) -> AppResult<PayoutView> {
     let mut conn = app.pool.acquire().await?;
     let row = paygate_db::payouts::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    let steps = paygate_db::payouts::steps_of(&mut conn, &[id]).await?;
-    views(vec![row], steps).pop().ok_or(AppError::NotFound)
+    load(&mut conn, vec![row]).await?.pop().ok_or(AppError::NotFound)
 }
 
 /// Resumes a payout that needs attention from the step where it stopped. Completed or idempotent

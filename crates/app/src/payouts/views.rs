@@ -1,13 +1,17 @@
 //! Payouts as the API shows them: every step with its time, amounts with their assets, hashes and reasons.
 
 use chrono::{DateTime, Utc};
-use paygate_db::payouts::{PayoutRow, StepRow};
+use paygate_db::{
+    accumulation::BatchEntry,
+    payouts::{PayoutRow, StepRow},
+};
 use paygate_domain::{
     ids::ChannelId,
-    status::{PayoutKind, PayoutPurpose, PayoutState},
+    status::{EntryReason, EntryStatus, PayoutKind, PayoutPurpose, PayoutState},
 };
 use rust_decimal::Decimal;
 use serde::Serialize;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::{App, AppResult, channels::manage::Caller};
@@ -65,6 +69,24 @@ pub struct PayoutView {
     pub updated_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
     pub steps: Vec<PayoutStepView>,
+    /// The accumulation entries a batch pays, oldest first (empty for other purposes).
+    pub entries: Vec<BatchEntryView>,
+}
+
+/// One accumulation entry of a batch: the payment it came from and its locked USDT value.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BatchEntryView {
+    pub id: Uuid,
+    pub payment_id: Uuid,
+    /// `threshold` (a share of a threshold channel) or `below_pair_minimum`.
+    pub reason: EntryReason,
+    /// `in_batch` while the batch runs, `paid` once it completed, `held` when it stopped.
+    pub status: EntryStatus,
+    /// The share in the asset it was paid in.
+    pub source: MoneyView,
+    /// Its USDT value once converted.
+    #[schema(value_type = Option<String>)]
+    pub usdt: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -76,8 +98,32 @@ fn money(amount: Decimal, currency: &str, network: &str) -> MoneyView {
     MoneyView { amount: amount.normalize(), currency: currency.to_owned(), network: network.to_owned() }
 }
 
-/// Rows with their steps, in the order given.
-pub(crate) fn views(rows: Vec<PayoutRow>, steps: Vec<StepRow>) -> Vec<PayoutView> {
+/// Rows with their steps and (batches) entries, in the order given.
+pub(crate) async fn load(conn: &mut PgConnection, rows: Vec<PayoutRow>) -> AppResult<Vec<PayoutView>> {
+    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+    let steps = paygate_db::payouts::steps_of(conn, &ids).await?;
+    let batch_ids: Vec<Uuid> =
+        rows.iter().filter(|row| row.purpose == PayoutPurpose::Batch).map(|row| row.id).collect();
+    let entries = if batch_ids.is_empty() {
+        Vec::new()
+    } else {
+        paygate_db::accumulation::of_batches(conn, &batch_ids).await?
+    };
+    Ok(views(rows, steps, entries))
+}
+
+fn entry_view(entry: &BatchEntry) -> BatchEntryView {
+    BatchEntryView {
+        id: entry.id,
+        payment_id: entry.payment_id,
+        reason: entry.reason,
+        status: entry.status,
+        source: money(entry.source_amount, &entry.source_code, &entry.source_network),
+        usdt: entry.usdt_amount.map(|usdt| usdt.normalize()),
+    }
+}
+
+fn views(rows: Vec<PayoutRow>, steps: Vec<StepRow>, entries: Vec<BatchEntry>) -> Vec<PayoutView> {
     rows.into_iter()
         .map(|row| {
             let steps = steps
@@ -117,6 +163,7 @@ pub(crate) fn views(rows: Vec<PayoutRow>, steps: Vec<StepRow>) -> Vec<PayoutView
                 updated_at: row.updated_at,
                 completed_at: row.completed_at,
                 steps,
+                entries: entries.iter().filter(|entry| entry.batch_id == row.id).map(entry_view).collect(),
             }
         })
         .collect()
@@ -127,9 +174,7 @@ pub async fn of_channel(app: &App, caller: &Caller, id: ChannelId) -> AppResult<
     crate::channels::manage::load_readable(app, caller, id).await?;
     let mut conn = app.pool.acquire().await?;
     let rows = paygate_db::payouts::of_channel(&mut conn, id.as_uuid(), 200).await?;
-    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
-    let steps = paygate_db::payouts::steps_of(&mut conn, &ids).await?;
-    Ok(PayoutList { payouts: views(rows, steps) })
+    Ok(PayoutList { payouts: load(&mut conn, rows).await? })
 }
 
 /// One line of a channel's accumulation: entries of one status and source asset.
@@ -188,8 +233,7 @@ pub async fn balance(app: &App, caller: &Caller, id: ChannelId) -> AppResult<Cha
         paygate_db::accumulation::balance_and_threshold(&mut conn, channel_id).await?;
     let open = paygate_db::payouts::open_batch(&mut conn, channel_id).await?;
     let last = paygate_db::payouts::last_batch(&mut conn, channel_id).await?;
-    let batch_ids: Vec<Uuid> = open.iter().chain(last.iter()).map(|row| row.id).collect();
-    let steps = paygate_db::payouts::steps_of(&mut conn, &batch_ids).await?;
+    let mut batches = load(&mut conn, open.into_iter().chain(last).collect()).await?.into_iter();
     drop(conn);
     let mut pending: Vec<MoneyView> = Vec::new();
     let mut pending_estimated_usd = Some(Decimal::ZERO);
@@ -218,7 +262,6 @@ pub async fn balance(app: &App, caller: &Caller, id: ChannelId) -> AppResult<Cha
     let progress_percent = threshold.filter(|t| !t.is_zero()).map(|threshold| {
         (converted_usdt * Decimal::from(100) / threshold).min(Decimal::from(100)).round_dp(2)
     });
-    let mut batches = views(open.into_iter().chain(last).collect(), steps).into_iter();
     let (batch_in_flight, last_batch) = {
         let first = batches.next();
         let second = batches.next();
@@ -257,6 +300,5 @@ pub async fn payout_now(app: &App, caller: &Caller, id: ChannelId) -> AppResult<
     let batch = crate::payouts::threshold::payout_now(app, id.as_uuid()).await?;
     let mut conn = app.pool.acquire().await?;
     let row = paygate_db::payouts::get(&mut conn, batch).await?.ok_or(crate::AppError::NotFound)?;
-    let steps = paygate_db::payouts::steps_of(&mut conn, &[batch]).await?;
-    views(vec![row], steps).pop().ok_or(crate::AppError::NotFound)
+    load(&mut conn, vec![row]).await?.pop().ok_or(crate::AppError::NotFound)
 }

@@ -112,12 +112,26 @@ async fn eth_payments_are_converted_together_then_paid_in_one_batch_with_one_tok
         .json()
         .await
         .unwrap();
+    let batch = list["payouts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["purpose"] == "batch" && p["status"] == "completed")
+        .expect("the completed batch is listed");
+    // The batch lists the entries it paid: the three payments, their USDT adding up to the deposit.
+    let entries = batch["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 3, "{batch}");
+    assert!(entries.iter().all(|e| e["status"] == "paid" && e["reason"] == "threshold"), "{batch}");
+    let listed: Decimal = entries.iter().map(|e| e["usdt"].as_str().unwrap().parse::<Decimal>().unwrap()).sum();
+    assert_eq!(listed, received);
+    assert_eq!(batch["source"]["amount"], received.normalize().to_string());
+    let mut payment_ids: Vec<&str> = entries.iter().map(|e| e["payment_id"].as_str().unwrap()).collect();
+    payment_ids.sort_unstable();
+    payment_ids.dedup();
+    assert_eq!(payment_ids.len(), 3, "one entry per payment");
     assert!(
-        list["payouts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|p| p["purpose"] == "batch" && p["status"] == "completed")
+        list["payouts"].as_array().unwrap().iter().all(|p| p["purpose"] == "batch"),
+        "a conversion (it spans channels) is never in a channel's list"
     );
     assert_eq!(world.balance().await["converted_usdt"], "0");
     world.assert_conserved().await;
