@@ -522,10 +522,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Revenue of the last 30 days and the 30 before (in USD and per settlement asset; accepted payments
+         *     only), revenue per day, active subscribers, held balances with threshold progress, payouts needing
+         *     attention, and the newest payments and payouts of the caller's channels.
+         */
+        get: operations["get_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Revenue settled in one asset: accepted payments of the last period and of the period before. */
+        AssetRevenue: {
+            /** @description The settlement currency as the payment provider reported it (lower-case, e.g. `usdttrc20`). */
+            currency: string;
+            /** @description The asset's network when Paygate knows the settlement currency (`eth` for `usdt`), else null. */
+            network?: string | null;
+            /**
+             * @description The owner's part of it (after the platform fee).
+             * @example 47.025
+             */
+            owner_share: string;
+            /** Format: int64 */
+            payments: number;
+            previous_owner_share: string;
+            /** Format: int64 */
+            previous_payments: number;
+            previous_settled: string;
+            /**
+             * @description What the provider settled, in this currency.
+             * @example 49.5
+             */
+            settled: string;
+        };
         /** @description One entry as its owner sees it. */
         AuditEntry: {
             action: string;
@@ -564,6 +608,21 @@ export interface components {
             status: string;
             /** @description The locked USDT value (converted entries). */
             usdt: string;
+        };
+        /** @description One accumulation entry of a batch: the payment it came from and its locked USDT value. */
+        BatchEntryView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            payment_id: string;
+            /** @description `threshold` (a share of a threshold channel) or `below_pair_minimum`. */
+            reason: components["schemas"]["EntryReason"];
+            /** @description The share in the asset it was paid in. */
+            source: components["schemas"]["MoneyView"];
+            /** @description `in_batch` while the batch runs, `paid` once it completed, `held` when it stopped. */
+            status: components["schemas"]["EntryStatus"];
+            /** @description Its USDT value once converted. */
+            usdt?: string | null;
         };
         ChangePasswordInput: {
             current_password: string;
@@ -765,6 +824,16 @@ export interface components {
             enabled: boolean;
             message?: string | null;
         };
+        /**
+         * @description Why a share went to accumulation (`accumulation_entries.reason`).
+         * @enum {string}
+         */
+        EntryReason: "below_pair_minimum" | "threshold";
+        /**
+         * @description Where an accumulation entry stands (`accumulation_entries.status`).
+         * @enum {string}
+         */
+        EntryStatus: "pending_conversion" | "converting" | "converted" | "in_batch" | "held" | "paid";
         /** @description The error envelope of every API error. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -785,6 +854,23 @@ export interface components {
         ForgotPasswordInput: {
             /** @description Username or e-mail address. */
             login: string;
+        };
+        /** @description What a channel holds for its next batch. */
+        HeldBalance: {
+            /** Format: uuid */
+            channel_id: string;
+            channel_title: string;
+            /** @description Converted, unpaid USDT (what the next batch pays). */
+            converted_usdt: string;
+            /**
+             * Format: int64
+             * @description Entries still in their settlement asset, waiting for a conversion to USDT.
+             */
+            pending_entries: number;
+            /** @description Converted USDT as a percentage of the threshold (capped at 100). */
+            progress_percent?: string | null;
+            /** @description The channel's threshold (null for an instant channel holding amounts below a pair minimum). */
+            threshold_usd?: string | null;
         };
         InFlightTransfer: {
             amount: components["schemas"]["MoneyView"];
@@ -868,6 +954,34 @@ export interface components {
             message_id?: number | null;
             /** Format: date-time */
             posted_at?: string | null;
+        };
+        /** @description The home page of an owner (all their channels) or one channel's numbers. */
+        Overview: {
+            /** Format: int64 */
+            active_subscribers: number;
+            held_balances: components["schemas"]["HeldBalance"][];
+            /**
+             * Format: date-time
+             * @description When the next batch pass runs (it pays channels at or above their threshold).
+             */
+            next_batch_pass_at: string;
+            /**
+             * Format: int64
+             * @description Payouts stopped for the operator or waiting for funds.
+             */
+            payouts_needing_attention: number;
+            /**
+             * Format: int32
+             * @description Days in each revenue window and in `revenue_per_day`.
+             */
+            period_days: number;
+            recent_payments: components["schemas"]["RecentPaymentView"][];
+            recent_payouts: components["schemas"]["RecentPayoutView"][];
+            /** @description Per settlement asset; amounts of different assets are never added together. */
+            revenue_by_asset: components["schemas"]["AssetRevenue"][];
+            /** @description The last `period_days` UTC days, oldest first, today last. */
+            revenue_per_day: components["schemas"]["RevenueDay"][];
+            revenue_usd: components["schemas"]["UsdRevenue"];
         };
         PaymentPage: {
             /** Format: int64 */
@@ -1012,6 +1126,8 @@ export interface components {
             destination_currency: string;
             destination_extra_id?: string | null;
             destination_network: string;
+            /** @description The accumulation entries a batch pays, oldest first (empty for other purposes). */
+            entries: components["schemas"]["BatchEntryView"][];
             exchange_id?: string | null;
             exchange_status?: string | null;
             failure_reason?: string | null;
@@ -1063,6 +1179,37 @@ export interface components {
              */
             ready: boolean;
         };
+        RecentPaymentView: {
+            /** Format: uuid */
+            channel_id: string;
+            channel_title: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["OfferKind"];
+            owner_share?: string | null;
+            payout_status: components["schemas"]["PayoutStatus"];
+            price_usd: string;
+            settled_amount?: string | null;
+            settled_currency?: string | null;
+            verdict: components["schemas"]["PaymentVerdict"];
+        };
+        RecentPayoutView: {
+            /** Format: uuid */
+            channel_id: string;
+            channel_title: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            payout_hash?: string | null;
+            purpose: components["schemas"]["PayoutPurpose"];
+            received?: components["schemas"]["MoneyView"] | null;
+            /** @description What left (or leaves) the host wallet. */
+            source: components["schemas"]["MoneyView"];
+            status: components["schemas"]["PayoutState"];
+        };
         /** @description The refresh token in the body, or (when absent) the `paygate_refresh` cookie the dashboard holds. */
         RefreshInput: {
             refresh_token?: string | null;
@@ -1070,6 +1217,18 @@ export interface components {
         ResetPasswordInput: {
             new_password: string;
             token: string;
+        };
+        /** @description One UTC day of accepted payments. */
+        RevenueDay: {
+            /**
+             * Format: date
+             * @example 2026-12-03
+             */
+            day: string;
+            /** Format: int64 */
+            payments: number;
+            /** @example 10.00 */
+            usd: string;
         };
         SandboxMailView: {
             /** @description The plain-text body, links included. */
@@ -1169,6 +1328,17 @@ export interface components {
         };
         TokenInput: {
             token: string;
+        };
+        /** @description Accepted payments in USD at payment time (what was paid, per the provider, else the price). */
+        UsdRevenue: {
+            /** Format: int64 */
+            payments: number;
+            /** Format: int64 */
+            previous_payments: number;
+            /** @example 35.00 */
+            previous_usd: string;
+            /** @example 50.00 */
+            usd: string;
         };
         /** @description An account as the API shows it. */
         UserView: {
@@ -2689,6 +2859,56 @@ export interface operations {
             };
             /** @description not an operator */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_overview: {
+        parameters: {
+            query?: {
+                /** @description Only this channel of the caller (all the caller's channels when absent). */
+                channel_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the numbers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `channel_id` names no channel of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `channel_id` is not a UUID */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
