@@ -7,6 +7,7 @@ pub mod housekeeping;
 pub mod ip_key;
 pub mod jobs;
 pub mod messages;
+pub mod operator;
 pub mod owners;
 pub mod payouts;
 pub mod rate_limit;

@@ -12,6 +12,7 @@ pub mod member_removals;
 pub mod offer_posts;
 pub mod offers;
 pub mod open_invoices;
+pub mod operator_reads;
 pub mod overview;
 pub mod owner_contacts;
 pub mod payments;

@@ -9,6 +9,7 @@ mod currencies;
 pub mod error;
 pub mod extract;
 mod json_body;
+mod operator;
 mod overview;
 mod payouts;
 mod refresh_cookie;
@@ -63,4 +64,5 @@ pub fn router() -> OpenApiRouter<HttpState> {
         .merge(currencies::router())
         .merge(payouts::router())
         .merge(overview::router())
+        .merge(operator::router())
 }
