@@ -319,3 +319,15 @@ pub async fn expire_now(conn: &mut PgConnection, telegram_user_id: i64) -> Resul
     .await?;
     Ok(moved.rows_affected())
 }
+
+/// Sandbox time: moves one active subscription to an expiry that has just passed; returns whether it
+/// moved (false when it does not exist or is not active). Only the sandbox may call this.
+pub async fn expire_one_now(conn: &mut PgConnection, id: Uuid) -> Result<bool, sqlx::Error> {
+    let moved = sqlx::query!(
+        "UPDATE subscriptions SET expires_at = now() - interval '1 second' WHERE id = $1 AND status = 'active'",
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(moved.rows_affected() == 1)
+}

@@ -210,3 +210,33 @@ async fn sandbox_time_lets_a_members_subscription_expire_and_the_bot_removes_the
     let (_, html) = submit(&world, "/sandbox/telegram/expire", &pairs(&[("as", &sam.to_string())])).await;
     assert!(html.contains("No active subscription"), "{html}");
 }
+
+#[tokio::test]
+async fn the_batch_pass_button_runs_the_threshold_pass_now_and_says_what_it_did() {
+    let world = SandboxWorld::start().await;
+    let me = world.owner_tg.to_string();
+    let button = forms(&page(&world, Some(world.owner_tg)).await)
+        .into_iter()
+        .find(|f| f.action == "/sandbox/telegram/batch-pass")
+        .expect("a batch pass button");
+    assert_eq!(button.field("as"), Some(me.as_str()));
+    let cross_site = world
+        .app
+        .http
+        .post(world.app.url("/sandbox/telegram/batch-pass"))
+        .header("origin", "https://evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form_body(&button.fields))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), 403);
+    // The world's channel is instant and holds nothing converted: the pass pays nobody, and says so.
+    let (_, html) = submit(&world, &button.action, &button.fields).await;
+    assert!(html.contains("No channel has reached its threshold yet"), "{html}");
+    let batches: i64 = sqlx::query_scalar("SELECT count(*) FROM payouts WHERE purpose = 'batch'")
+        .fetch_one(&world.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(batches, 0);
+}

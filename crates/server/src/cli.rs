@@ -43,6 +43,13 @@ pub enum Command {
         #[command(subcommand)]
         action: OperatorAction,
     },
+    /// Sandbox time, on a sandbox platform only (no bot token, sandbox swap and wallet): let
+    /// subscriptions expire now, or run a threshold channel's batch pass now. Works beside a running
+    /// `paygate up` (same PAYGATE_DATA_DIR or PAYGATE_DATABASE_URL); its worker and bot do the rest.
+    Sandbox {
+        #[command(subcommand)]
+        action: SandboxAction,
+    },
     /// Play a scripted story on a throwaway sandbox platform (temporary data dir, no keys): an owner,
     /// channels, subscribers who buy, renew, donate and underpay, invites, an expiry, payouts. Checks
     /// every step against the database and exits non-zero with the step that failed.
@@ -53,6 +60,27 @@ pub enum Command {
         /// Keep the temporary data dir afterwards.
         #[arg(long)]
         keep: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SandboxAction {
+    /// End a subscriber's active subscriptions (or one subscription) now: the bot removes them from the
+    /// closed channel and sends the expiry message with a renew button.
+    Expire {
+        /// The subscriber's (sandbox) Telegram user id: all their active subscriptions.
+        #[arg(long, value_name = "TELEGRAM_ID", required_unless_present = "subscription")]
+        subscriber: Option<i64>,
+        /// One subscription, by its id.
+        #[arg(long, value_name = "SUBSCRIPTION_ID", conflicts_with = "subscriber")]
+        subscription: Option<uuid::Uuid>,
+    },
+    /// Run a channel's batch pass now instead of at the next PAYGATE_BATCH_INTERVAL tick: a batch pays
+    /// its converted balance if it reached the channel's threshold; otherwise says why not (exit 1).
+    BatchNow {
+        /// The channel's id (as in the dashboard and the API).
+        #[arg(long, value_name = "CHANNEL_ID")]
+        channel: uuid::Uuid,
     },
 }
 

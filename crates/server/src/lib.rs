@@ -11,6 +11,7 @@ mod payout_adapters;
 mod pg_binaries;
 pub mod platform;
 pub mod roles;
+pub mod sandbox_cli;
 pub mod secret_url;
 mod secrets;
 pub mod shutdown;

@@ -61,7 +61,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Up => Role::All,
         Command::Serve => Role::Serve,
         Command::Worker => Role::Worker,
-        Command::Migrate | Command::Jobs { .. } | Command::Operator { .. } => return admin(cli).await,
+        Command::Migrate | Command::Jobs { .. } | Command::Operator { .. } | Command::Sandbox { .. } => {
+            return admin(cli).await;
+        }
         Command::Demo { fault_swap, keep } => {
             let options = paygate_server::demo::DemoOptions { fault_swap, keep };
             return paygate_server::demo::run(cli.config, options).await;
@@ -95,6 +97,11 @@ async fn admin(cli: Cli) -> anyhow::Result<()> {
         Command::Jobs { action: JobsAction::Cancel { id } } => paygate_jobs::cancel(&pool, JobId(id)).await,
         Command::Operator { action: OperatorAction::Create { username, email } } => {
             let outcome = create_operator(&platform, &username, &email).await;
+            platform.stop().await?;
+            return outcome;
+        }
+        Command::Sandbox { action } => {
+            let outcome = paygate_server::sandbox_cli::run(&platform, action).await;
             platform.stop().await?;
             return outcome;
         }

@@ -5,6 +5,7 @@ pub mod metered_swap;
 pub mod operator;
 pub mod progress;
 pub mod route;
+pub mod sandbox_time;
 mod steps;
 mod swap_steps;
 pub mod threshold;

@@ -32,6 +32,7 @@ pub(crate) fn routes() -> Router<HttpState> {
         .route("/sandbox/telegram/open", post(open))
         .route("/sandbox/telegram/leave", post(leave))
         .route("/sandbox/telegram/expire", post(expire))
+        .route("/sandbox/telegram/batch-pass", post(batch_pass))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -272,6 +273,32 @@ async fn expire(
     let notice = match moved {
         0 => "No active subscription to expire.".to_owned(),
         n => format!("⏩ {n} subscription(s) expire now: the bot removes you in a moment (refresh)."),
+    };
+    Ok(back(Some(form.person), Some(&notice)))
+}
+
+/// Sandbox time: the threshold batch pass runs now (every channel whose balance reached its threshold).
+async fn batch_pass(
+    State(state): State<HttpState>,
+    headers: HeaderMap,
+    Form(form): Form<PersonOnlyForm>,
+) -> Result<Response, ApiError> {
+    if !same_origin(&headers) {
+        return Ok(forbidden());
+    }
+    sandbox(&state)?;
+    let notice = match paygate_app::payouts::sandbox_time::batch_pass_now(&state.app).await {
+        Ok(started) if started.is_empty() => {
+            "No channel has reached its threshold yet (payments count once converted to USDT).".to_owned()
+        }
+        Ok(started) => {
+            format!("⏩ {} threshold batch(es) started: the owner is paid in a moment.", started.len())
+        }
+        Err(AppError::NotFound) => {
+            "Threshold batches follow real time here: a live swap provider or host wallet is configured."
+                .to_owned()
+        }
+        Err(error) => return Err(error.into()),
     };
     Ok(back(Some(form.person), Some(&notice)))
 }

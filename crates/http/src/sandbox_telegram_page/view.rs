@@ -96,7 +96,11 @@ async fn chat(telegram: &SandboxTelegram, user: &SandboxUser) -> Result<String, 
          <input name=\"name\" placeholder=\"Channel name\" required maxlength=\"100\"> \
          <button>Create my open and closed channel</button></form>\
          <p>You become their creator and the bot their administrator with every right. Register the ids \
-         shown below in the dashboard, then send the bot <code>/link &lt;code&gt;</code> from here.</p></details>"
+         shown below in the dashboard, then send the bot <code>/link &lt;code&gt;</code> from here.</p>\
+         <form method=\"post\" action=\"/sandbox/telegram/batch-pass\"><input type=\"hidden\" name=\"as\" value=\"{me}\">\
+         <button title=\"Sandbox time\">⏩ Pay threshold batches now</button></form>\
+         <p>Runs the threshold batch pass now instead of at its next tick: every channel whose converted \
+         balance reached its threshold is paid out.</p></details>"
     ));
     Ok(html)
 }
