@@ -1,0 +1,262 @@
+//! The `all` run: yardstick first on the idle server, then the binary under load, then the job queue.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use sqlx::postgres::PgPoolOptions;
+
+use crate::{
+    ipn_intake, job_queue, owner_api,
+    paygate::{self, Paygate, Setup},
+    postgres::Postgres,
+    seed,
+    table::{self, Row},
+    yardstick,
+};
+
+/// How often one dashboard client asks in the paced API phase.
+const API_PACE: Duration = Duration::from_secs(1);
+
+/// How big and how long each phase is.
+#[derive(Debug, Clone, Copy)]
+pub struct Sizes {
+    pub name: &'static str,
+    pub tpcb_scale: u32,
+    pub pgbench_clients: u32,
+    pub pgbench_time: Duration,
+    pub yardstick_invoices: u32,
+    pub ipn_invoices: i64,
+    pub ipn_senders: usize,
+    pub ipn_time: Duration,
+    pub drain_time: Duration,
+    pub api_clients: usize,
+    pub api_time: Duration,
+    pub jobs: u64,
+}
+
+impl Sizes {
+    pub fn full() -> Self {
+        Self {
+            name: "full",
+            tpcb_scale: 32,
+            pgbench_clients: 32,
+            pgbench_time: Duration::from_secs(30),
+            yardstick_invoices: 100_000,
+            ipn_invoices: 20_000,
+            ipn_senders: 32,
+            ipn_time: Duration::from_secs(60),
+            drain_time: Duration::from_secs(30),
+            api_clients: 200,
+            api_time: Duration::from_secs(20),
+            jobs: 20_000,
+        }
+    }
+
+    pub fn quick() -> Self {
+        Self {
+            name: "quick",
+            tpcb_scale: 10,
+            pgbench_clients: 32,
+            pgbench_time: Duration::from_secs(10),
+            yardstick_invoices: 20_000,
+            ipn_invoices: 3_000,
+            ipn_senders: 32,
+            ipn_time: Duration::from_secs(15),
+            drain_time: Duration::from_secs(10),
+            api_clients: 200,
+            api_time: Duration::from_secs(5),
+            jobs: 5_000,
+        }
+    }
+}
+
+fn step(text: &str) {
+    eprintln!("==> {text}");
+}
+
+/// Runs every benchmark and prints the machine and the table.
+pub async fn all(sizes: Sizes) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let bin = paygate::binary()?;
+    step("throwaway PostgreSQL (fsync on)");
+    let mut pg = Postgres::start()?;
+    let machine = machine(&pg);
+    eprintln!("{machine}");
+    pg.create_database("paygate")?;
+    let dir = std::env::temp_dir().join(format!("paygate-bench-run-{}", std::process::id()));
+    let setup = Setup {
+        bin,
+        database_url: pg.url("paygate"),
+        dir: dir.clone(),
+        extra: vec![("PAYGATE_SANDBOX_WALLET_ETH".into(), "1000000".into())],
+    };
+    setup.migrate().await?;
+    let mut rows = Vec::new();
+
+    step(&format!("pgbench TPC-B-like (scale {}, {} clients)", sizes.tpcb_scale, sizes.pgbench_clients));
+    let tpcb = yardstick::tpcb(&pg, sizes.tpcb_scale, sizes.pgbench_clients, sizes.pgbench_time)?;
+    rows.push(Row::throughput("pgbench TPC-B-like", tpcb.tps, "tx/s").with_detail(format!(
+        "scale {}, {} clients, {} tx, average latency {:.1} ms",
+        sizes.tpcb_scale,
+        sizes.pgbench_clients,
+        tpcb.transactions,
+        tpcb.latency_ms.unwrap_or(f64::NAN)
+    )));
+    step("pgbench custom: one payment intake per transaction");
+    let custom = yardstick::intake(
+        &pg,
+        "paygate",
+        sizes.yardstick_invoices,
+        sizes.pgbench_clients,
+        sizes.pgbench_time,
+    )?;
+    yardstick::drop_intake_tables(&pg, "paygate")?;
+    rows.push(Row::throughput("pgbench custom (payment intake)", custom.tps, "tx/s").with_detail(format!(
+        "{} clients, {} tx, average latency {:.1} ms; 5 reads, 9 inserts, 2 updates, 3 NOTIFY each",
+        sizes.pgbench_clients,
+        custom.transactions,
+        custom.latency_ms.unwrap_or(f64::NAN)
+    )));
+
+    let outcome = platform_phases(&pg, &setup, &sizes, &mut rows).await;
+    if let Err(error) = &outcome {
+        eprintln!("a platform phase failed: {error:#} (logs in {})", dir.display());
+    }
+
+    step(&format!("job queue: {} no-op jobs, 1 and 2 worker processes", sizes.jobs));
+    pg.create_database("jobs")?;
+    let jobs_setup = Setup { database_url: pg.url("jobs"), dir: dir.join("jobs"), ..setup.clone() };
+    jobs_setup.migrate().await?;
+    let jobs_pool = PgPoolOptions::new().max_connections(4).connect(&pg.url("jobs")).await?;
+    for workers in [1, 2] {
+        let limit = Duration::from_secs(300);
+        let run = job_queue::run(&jobs_pool, &pg.url("jobs"), sizes.jobs, 500, workers, 8, limit).await?;
+        if workers == 1 {
+            rows.push(
+                Row::throughput(
+                    "job queue: enqueue (500 per transaction)",
+                    run.enqueued_per_second,
+                    "jobs/s",
+                )
+                .with_detail(format!("{} jobs", run.jobs)),
+            );
+        }
+        rows.push(
+            Row::throughput(
+                format!("job queue: no-op jobs, {workers} worker process(es) × 8"),
+                run.executed_per_second,
+                "jobs/s",
+            )
+            .with_detail(format!("{} jobs", run.jobs)),
+        );
+    }
+    jobs_pool.close().await;
+    pg.stop();
+    if std::env::var_os("PAYGATE_BENCH_KEEP").is_some() {
+        eprintln!("logs kept in {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    println!("\n{machine}");
+    println!("Run: {} in {:.0} s\n", sizes.name, started.elapsed().as_secs_f64());
+    println!("{}", table::render(&rows, Some(custom.tps)));
+    outcome
+}
+
+/// Everything that needs `paygate up` running: intake, drain, owner API, peak RSS.
+async fn platform_phases(
+    pg: &Postgres,
+    setup: &Setup,
+    sizes: &Sizes,
+    rows: &mut Vec<Row>,
+) -> anyhow::Result<()> {
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?;
+    step("paygate up");
+    let paygate = Paygate::start(setup, "up", &http).await?;
+    let pool = PgPoolOptions::new().max_connections(4).connect(&pg.url("paygate")).await?;
+    let result = async {
+        let world = seed::owner_and_channel(&http, &paygate.base).await.context("seeding the owner")?;
+        let invoices = seed::open_invoices(&pool, &world.channel_id, sizes.ipn_invoices).await?;
+
+        step(&format!("IPN intake: {} invoices, {} senders", invoices.len(), sizes.ipn_senders));
+        let intake =
+            ipn_intake::run(&http, &paygate.base, &pool, invoices, sizes.ipn_senders, sizes.ipn_time).await?;
+        rows.push(
+            Row::throughput(
+                "IPN intake (finished, distinct invoices)",
+                intake.accepted_per_second(),
+                "payments/s",
+            )
+            .with_latency(
+                intake.load.latencies.percentile_ms(50.0),
+                intake.load.latencies.percentile_ms(99.0),
+            )
+            .with_detail(format!(
+                "{} senders, {} accepted in {:.1} s; {}",
+                sizes.ipn_senders,
+                intake.accepted,
+                intake.load.elapsed.as_secs_f64(),
+                intake.load.statuses_text()
+            )),
+        );
+
+        step("invite drain (sandbox Telegram through the pacer)");
+        let drain = ipn_intake::drain(&pool, sizes.drain_time).await?;
+        rows.push(
+            Row::throughput("invites issued after intake", drain.per_second(), "invites/s").with_detail(
+                format!(
+                    "{} in {:.1} s, {} still queued",
+                    drain.invites_issued,
+                    drain.elapsed.as_secs_f64(),
+                    drain.invites_left
+                ),
+            ),
+        );
+
+        let payments = format!("/api/v1/channels/{}/payments", world.channel_id);
+        let clients = sizes.api_clients;
+        for (pace, how) in [(Some(API_PACE), "1 req/s each"), (None, "back-to-back")] {
+            for (name, path, token) in [
+                ("GET /healthz", "/healthz", None),
+                ("GET /api/v1/channels", "/api/v1/channels", Some(world.token.as_str())),
+                ("GET /api/v1/channels/{id}/payments", payments.as_str(), Some(world.token.as_str())),
+            ] {
+                step(&format!("{name}: {clients} clients, {how}"));
+                let load =
+                    owner_api::get(&http, &paygate.base, path, token, clients, sizes.api_time, pace).await;
+                rows.push(
+                    Row::throughput(format!("{name} ({clients} clients, {how})"), load.rate(200), "req/s")
+                        .with_latency(load.latencies.percentile_ms(50.0), load.latencies.percentile_ms(99.0))
+                        .with_detail(load.statuses_text()),
+                );
+            }
+        }
+        anyhow::Ok(())
+    }
+    .await;
+    if let Some(kib) = paygate.peak_rss_kib() {
+        rows.push(Row {
+            figure: "peak RSS of paygate up (VmHWM)".into(),
+            detail: format!("{:.1} MiB", kib as f64 / 1024.0),
+            ..Row::default()
+        });
+    }
+    pool.close().await;
+    paygate.stop().await?;
+    result
+}
+
+/// Cores, memory, PostgreSQL version and the load average when the run started.
+fn machine(pg: &Postgres) -> String {
+    let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(0);
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let memory = crate::paygate::parse_kib(&meminfo, "MemTotal:").unwrap_or(0) as f64 / 1024.0 / 1024.0;
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
+    format!(
+        "Machine: {cores} cores, {memory:.1} GiB, {} (fsync on), load average at start {}",
+        pg.version(),
+        load.join(" ")
+    )
+}
