@@ -240,3 +240,33 @@ async fn the_batch_pass_button_runs_the_threshold_pass_now_and_says_what_it_did(
         .unwrap();
     assert_eq!(batches, 0);
 }
+
+#[tokio::test]
+async fn a_browsers_same_origin_post_with_a_null_origin_is_accepted_and_other_sites_are_not() {
+    let world = SandboxWorld::start().await;
+    let post = |headers: &'static [(&'static str, &'static str)], name: &'static str| {
+        let mut request = world
+            .app
+            .http
+            .post(world.app.url("/sandbox/telegram/people"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form_body(&pairs(&[("first_name", name)])));
+        for (header, value) in headers {
+            request = request.header(*header, *value);
+        }
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    // Chromium under `Referrer-Policy: no-referrer`: `Origin: null`, and where the post came from.
+    let browser = &[("origin", "null"), ("sec-fetch-site", "same-origin")];
+    assert_eq!(post(browser, "Sam").await, 200);
+    for refused in [
+        &[("origin", "null")][..],
+        &[("origin", "null"), ("sec-fetch-site", "same-site")],
+        &[("origin", "null"), ("sec-fetch-site", "cross-site")],
+    ] {
+        assert_eq!(post(refused, "Mallory").await, 403, "{refused:?}");
+    }
+    let names: Vec<String> =
+        world.telegram.users().await.unwrap().into_iter().map(|u| u.first_name).collect();
+    assert!(names.contains(&"Sam".to_owned()) && !names.contains(&"Mallory".to_owned()), "{names:?}");
+}

@@ -110,14 +110,14 @@ async fn show(State(state): State<HttpState>, Query(query): Query<PageQuery>) ->
     Ok(page("Sandbox Telegram", &body).into_response())
 }
 
-/// Refuses a cross-site form post: a browser names the page's origin in `Origin` (and says where the
-/// request came from in `Sec-Fetch-Site`); clients without either are not browsers.
+/// Refuses a cross-site form post. A browser says where the request came from in `Sec-Fetch-Site` (which
+/// no page can set), so that header decides when present; otherwise the `Origin` must name this host.
+/// (`Origin` alone is not enough: under the `Referrer-Policy: no-referrer` we send, Chromium posts forms
+/// with `Origin: null`.) Clients sending neither are not browsers.
 fn same_origin(headers: &HeaderMap) -> bool {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Some(site) = text("sec-fetch-site")
-        && !matches!(site, "same-origin" | "none")
-    {
-        return false;
+    if let Some(site) = text("sec-fetch-site") {
+        return matches!(site, "same-origin" | "none");
     }
     match (text("origin"), text(header::HOST.as_str())) {
         (None, _) => true,
