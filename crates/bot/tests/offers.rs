@@ -5,7 +5,7 @@
 mod support;
 
 use chrono::Utc;
-use paygate_app::channels::offer_requests::RepostDueOffers;
+use paygate_app::channels::{offer_posts::PostOffer, offer_requests::RepostDueOffers};
 use paygate_test_support::fake_telegram::{DEFAULT_BOT_USERNAME, SentMessage};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -193,4 +193,24 @@ async fn a_refused_post_is_stored_and_shown_on_the_channel() {
     jobs_done(&world).await;
     assert_eq!(world.app.unfinished_jobs().await, [("offers.post".to_owned(), "needs_attention".to_owned())]);
     assert!(world.telegram.deleted_messages().is_empty());
+}
+
+#[tokio::test]
+async fn a_post_asked_for_at_once_by_the_readiness_hook_the_owner_and_the_schedule_is_made_once() {
+    let world = World::start().await;
+    posts(&world, 1).await;
+    jobs_done(&world).await;
+    // As if the channel had just become ready: no post recorded yet. Three asks land together.
+    sqlx::query("UPDATE channels SET offer_posted_at = NULL").execute(&world.app.pool).await.unwrap();
+    let channel_id: uuid::Uuid = world.channel["id"].as_str().unwrap().parse().unwrap();
+    let mut tx = world.app.pool.begin().await.unwrap();
+    paygate_jobs::enqueue(&mut tx, &PostOffer::now(channel_id)).await.unwrap();
+    paygate_jobs::enqueue(&mut tx, &PostOffer::now(channel_id)).await.unwrap();
+    paygate_jobs::enqueue(&mut tx, &RepostDueOffers { tick: Utc::now() }).await.unwrap();
+    tx.commit().await.unwrap();
+
+    posts(&world, 2).await;
+    jobs_done(&world).await;
+    assert_eq!(world.telegram.messages_to(OPEN).len(), 2, "one new post for the three asks");
+    assert!(world.app.unfinished_jobs().await.is_empty());
 }

@@ -19,6 +19,18 @@ pub struct OfferContent {
 }
 
 /// A live channel's offer content (deleted channels are not found).
+/// Takes the channel's posting lock until the transaction ends: one offer post per channel at a
+/// time, so a post asked for twice at once is made once (the second sees the first one's record).
+pub async fn lock_posting(conn: &mut PgConnection, channel_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtextextended('offers.post:' || $1::uuid::text, 0))",
+        channel_id
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn content(conn: &mut PgConnection, channel_id: Uuid) -> Result<Option<OfferContent>, sqlx::Error> {
     sqlx::query_as!(
         OfferContent,

@@ -23,8 +23,9 @@ use crate::{
 #[derive(Debug, Serialize, Deserialize)]
 pub struct PostOffer {
     pub channel_id: Uuid,
-    /// When the post was asked for: a post made since then already shows the current offer, so this
-    /// one is skipped (the readiness hook, the schedule and the owner may ask at the same moment).
+    /// A post started at or after this time already does what was asked, so this one is skipped (the
+    /// readiness hook, the schedule and the owner may ask at the same moment). The owner and the
+    /// readiness hook ask at the time they ask; the schedule asks for a post newer than its cutoff.
     #[serde(default)]
     pub queued_at: Option<DateTime<Utc>>,
 }
@@ -105,13 +106,15 @@ impl Handler for PostOfferHandler {
     async fn run(&self, _ctx: &JobContext, job: PostOffer) -> Result<(), JobError> {
         let app = &self.0;
         let id = job.channel_id;
+        // Held until the post is recorded: a second job for this channel waits, then sees this post.
+        let mut tx = app.pool.begin().await?;
+        paygate_db::offer_posts::lock_posting(&mut tx, id).await?;
         let started = Utc::now();
-        let mut conn = app.pool.acquire().await?;
-        let Some(content) = paygate_db::offer_posts::content(&mut conn, id).await? else {
+        let Some(content) = paygate_db::offer_posts::content(&mut tx, id).await? else {
             return Ok(()); // deleted meanwhile
         };
         if !content.ready {
-            drop(conn);
+            drop(tx);
             return self.failed(id, "channel not ready").await;
         }
         if let (Some(queued), Some(posted)) = (job.queued_at, content.offer_posted_at)
@@ -120,12 +123,12 @@ impl Handler for PostOfferHandler {
             tracing::info!(kind = "status", channel_id = %id, "offer already re-posted since asked");
             return Ok(());
         }
-        let tiers = paygate_db::offers::tiers(&mut conn, id).await?;
-        drop(conn);
+        let tiers = paygate_db::offers::tiers(&mut tx, id).await?;
         let messenger = app.messenger.as_ref();
         let bot = match messenger.bot_username().await {
             Ok(bot) => bot,
             Err(error) => {
+                drop(tx);
                 self.failed(id, &error.to_string()).await?;
                 return Err(job_error(error));
             }
@@ -137,13 +140,13 @@ impl Handler for PostOfferHandler {
         let message_id = match sent {
             Ok(message_id) => message_id,
             Err(error) => {
+                drop(tx);
                 self.failed(id, &error.to_string()).await?;
                 return Err(job_error(error));
             }
         };
-        let mut conn = app.pool.acquire().await?;
-        let previous = paygate_db::offer_posts::record_posted(&mut conn, id, message_id, started).await?;
-        drop(conn);
+        let previous = paygate_db::offer_posts::record_posted(&mut tx, id, message_id, started).await?;
+        tx.commit().await?;
         tracing::info!(kind = "telegram", channel_id = %id, chat_id = chat, message_id, "offer posted");
         if let Some(previous) = previous.filter(|p| *p != message_id) {
             // Best effort: Telegram refuses to delete channel posts older than 48 hours.

@@ -88,7 +88,9 @@ impl Handler for RepostDueHandler {
                 stamp(post.offer_error_at, "ok")
             );
             let options = EnqueueOptions { dedupe_key: Some(key), ..EnqueueOptions::default() };
-            let job = PostOffer::now(post.channel_id);
+            // Any post started after the cutoff will do: one the readiness hook or the owner made
+            // meanwhile is not repeated.
+            let job = PostOffer { channel_id: post.channel_id, queued_at: Some(cutoff) };
             if paygate_jobs::enqueue_with(&mut tx, &job, options)
                 .await
                 .map_err(JobError::retryable)?
