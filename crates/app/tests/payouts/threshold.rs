@@ -122,7 +122,8 @@ async fn eth_payments_are_converted_together_then_paid_in_one_batch_with_one_tok
     let entries = batch["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 3, "{batch}");
     assert!(entries.iter().all(|e| e["status"] == "paid" && e["reason"] == "threshold"), "{batch}");
-    let listed: Decimal = entries.iter().map(|e| e["usdt"].as_str().unwrap().parse::<Decimal>().unwrap()).sum();
+    let listed: Decimal =
+        entries.iter().map(|e| e["usdt"].as_str().unwrap().parse::<Decimal>().unwrap()).sum();
     assert_eq!(listed, received);
     assert_eq!(batch["source"]["amount"], received.normalize().to_string());
     let mut payment_ids: Vec<&str> = entries.iter().map(|e| e["payment_id"].as_str().unwrap()).collect();
