@@ -3,18 +3,30 @@ import { Alert, Anchor } from "@mantine/core";
 import { Link } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 
+export interface Adapter { name: string; mode: "live" | "sandbox" | "disabled" }
 interface Readiness {
-  adapters: { name: string; mode: "live" | "sandbox" | "disabled" }[];
+  adapters: Adapter[];
 }
 
-/** Names of the adapters that are simulated, from /readyz. */
-export function useSandboxed(): string[] {
+/** Every adapter with its mode, from /readyz (empty until it answers). */
+export function useAdapters(): Adapter[] {
   const { data } = useQuery({
     queryKey: ["readyz"],
     queryFn: async (): Promise<Readiness> => (await fetch("/readyz")).json() as Promise<Readiness>,
     staleTime: 60_000,
   });
-  return data?.adapters.filter((a) => a.mode === "sandbox").map((a) => a.name) ?? [];
+  return data?.adapters ?? [];
+}
+
+/** Whether the adapter `name` is live (false until /readyz answers: no explorer link for an unknown mode). */
+export function useIsLive(): (name: string) => boolean {
+  const adapters = useAdapters();
+  return (name) => adapters.some((a) => a.name === name && a.mode === "live");
+}
+
+/** Names of the adapters that are simulated, from /readyz. */
+export function useSandboxed(): string[] {
+  return useAdapters().filter((a) => a.mode === "sandbox").map((a) => a.name);
 }
 
 export function SandboxBanner() {
