@@ -53,13 +53,25 @@ pub enum Command {
     /// Play a scripted story on a throwaway sandbox platform (temporary data dir, no keys): an owner,
     /// channels, subscribers who buy, renew, donate and underpay, invites, an expiry, payouts. Checks
     /// every step against the database and exits non-zero with the step that failed.
+    ///
+    /// With --url it plays on a running sandbox platform instead (e.g. your `paygate up`, to watch the
+    /// story in its dashboard and /sandbox/telegram). The demo checks every step in that platform's
+    /// database, so give it the same PAYGATE_DATA_DIR (its embedded PostgreSQL, while `up` runs) or
+    /// PAYGATE_DATABASE_URL. Every adapter must be a sandbox and PAYGATE_INVITE_MODE join_request. The
+    /// platform's own paces apply: the default sandbox swap takes minutes (start `up` with
+    /// PAYGATE_SANDBOX_SWAP_STEP=1s PAYGATE_SANDBOX_WALLET_CONFIRM=1s PAYGATE_SWAP_POLL_INTERVAL=10s
+    /// for a run of a few minutes). Each run uses fresh names, so it can run again on one platform.
+    #[command(verbatim_doc_comment)]
     Demo {
         /// Make the sandbox swap fail the first exchange (to see the demo catch a broken step).
         #[arg(long)]
         fault_swap: bool,
-        /// Keep the temporary data dir afterwards.
-        #[arg(long)]
+        /// Keep the temporary data dir afterwards (not with --url).
+        #[arg(long, conflicts_with = "url")]
         keep: bool,
+        /// Base URL of a running sandbox platform to play on, e.g. http://127.0.0.1:8080.
+        #[arg(long, value_name = "BASE_URL")]
+        url: Option<url::Url>,
     },
 }
 

@@ -64,8 +64,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate | Command::Jobs { .. } | Command::Operator { .. } | Command::Sandbox { .. } => {
             return admin(cli).await;
         }
-        Command::Demo { fault_swap, keep } => {
-            let options = paygate_server::demo::DemoOptions { fault_swap, keep };
+        Command::Demo { fault_swap, keep, url } => {
+            let options = paygate_server::demo::DemoOptions { fault_swap, keep, url };
             return paygate_server::demo::run(cli.config, options).await;
         }
     };

@@ -8,8 +8,10 @@ use paygate_app::App;
 use paygate_sandbox::telegram::{Button, LinkOutcome, SandboxMessage, SandboxTelegram};
 use serde_json::Value;
 
-/// How long one thing may take before the step fails (a loaded machine is slow, not wrong).
-const PATIENCE: Duration = Duration::from_secs(45);
+/// How long one thing may take before the step fails on the demo's own platform (a loaded machine is
+/// slow, not wrong); a running platform keeps its own paces, so `--url` waits longer.
+pub const PATIENCE: Duration = Duration::from_secs(45);
+pub const PATIENCE_OF_A_RUNNING_PLATFORM: Duration = Duration::from_secs(600);
 
 /// The running platform as the demo reaches it.
 pub struct Driver {
@@ -20,6 +22,11 @@ pub struct Driver {
     pub base: String,
     /// The owner's access token, once signed up.
     pub token: String,
+    /// How long one thing may take before the step fails.
+    pub patience: Duration,
+    /// Appended to the story's account and Telegram usernames, so the story can run again on a platform
+    /// that already holds an earlier run (empty on a fresh one).
+    pub tag: String,
 }
 
 impl Driver {
@@ -78,14 +85,14 @@ impl Driver {
 
     /// Waits until the bot has handled every pending update (e.g. the `chat_member` update of a join).
     pub async fn settle(&self) -> anyhow::Result<()> {
-        if !self.telegram.wait_idle(PATIENCE).await? {
+        if !self.telegram.wait_idle(self.patience).await? {
             bail!("the bot did not catch up with its updates");
         }
         Ok(())
     }
 
     async fn handled(&self, update: i64) -> anyhow::Result<()> {
-        if !self.telegram.wait_handled(update, PATIENCE).await? {
+        if !self.telegram.wait_handled(update, self.patience).await? {
             bail!("the bot did not handle update {update}");
         }
         Ok(())
@@ -117,7 +124,7 @@ impl Driver {
         F: Fn() -> Fut,
         Fut: std::future::Future<Output = anyhow::Result<Option<T>>>,
     {
-        let deadline = Instant::now() + PATIENCE;
+        let deadline = Instant::now() + self.patience;
         loop {
             if let Some(value) = probe().await? {
                 return Ok(value);
@@ -127,6 +134,11 @@ impl Driver {
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
+    }
+
+    /// `name` with this run's tag (unique on a platform that holds earlier runs).
+    pub fn tagged(&self, name: &str) -> String {
+        format!("{name}{}", self.tag)
     }
 
     /// A text column of one row, for checks against the database.

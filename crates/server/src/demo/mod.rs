@@ -1,9 +1,10 @@
-//! `paygate demo`: starts the whole platform in sandbox mode on a temporary data dir and plays a
-//! scripted story through the sandbox Telegram, the API and the sandbox checkout, checking every step
-//! against the database. Exits non-zero with the failing step.
+//! `paygate demo`: starts the whole platform in sandbox mode on a temporary data dir (or uses a running
+//! one with `--url`) and plays a scripted story through the sandbox Telegram, the API and the sandbox
+//! checkout, checking every step against the database. Exits non-zero with the failing step.
 
 mod driver;
 mod narrate;
+mod remote;
 mod scenes;
 mod story;
 
@@ -15,16 +16,22 @@ use tokio_util::sync::CancellationToken;
 use crate::{config::Config, platform::Platform, roles};
 
 /// What `paygate demo` was asked for.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct DemoOptions {
     /// Make the sandbox swap fail the first exchange (the demo must then fail at the payouts).
     pub fault_swap: bool,
     /// Keep the temporary data dir (its path is printed).
     pub keep: bool,
+    /// A running sandbox platform to play on instead of starting one (its database is reached through
+    /// the caller's PAYGATE_DATA_DIR or PAYGATE_DATABASE_URL).
+    pub url: Option<url::Url>,
 }
 
 /// Runs the demo; `Err` names the failing step.
 pub async fn run(config: Config, options: DemoOptions) -> anyhow::Result<()> {
+    if let Some(url) = options.url.clone() {
+        return remote::run(config, url, options).await;
+    }
     let data_dir = temp_data_dir()?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.context("binding a local port")?;
     let addr = listener.local_addr()?;
@@ -34,7 +41,7 @@ pub async fn run(config: Config, options: DemoOptions) -> anyhow::Result<()> {
         data_dir.display(),
         config.public_url
     );
-    let outcome = play(config, listener, options).await;
+    let outcome = play(config, listener, options.fault_swap).await;
     if options.keep {
         println!("📁 data kept in {}", data_dir.display());
     } else if let Err(error) = std::fs::remove_dir_all(&data_dir) {
@@ -43,7 +50,7 @@ pub async fn run(config: Config, options: DemoOptions) -> anyhow::Result<()> {
     outcome
 }
 
-async fn play(config: Config, listener: tokio::net::TcpListener, options: DemoOptions) -> anyhow::Result<()> {
+async fn play(config: Config, listener: tokio::net::TcpListener, fault_swap: bool) -> anyhow::Result<()> {
     let platform = Platform::start(config).await?;
     let telegram = platform.sandbox_telegram.clone().context("the sandbox Telegram did not start")?;
     let app = platform.app.clone();
@@ -64,26 +71,45 @@ async fn play(config: Config, listener: tokio::net::TcpListener, options: DemoOp
         paygate_bot::run_polling(bot_app, bot_source, token).await;
         Ok(())
     });
-    if options.fault_swap {
-        paygate_sandbox::SandboxSwap::new(app.pool.clone(), Duration::ZERO)
-            .fail_next_exchange()
-            .await
-            .map_err(|e| anyhow::anyhow!("injecting the swap fault: {e}"))?;
-        println!("💥 fault injected: the sandbox swap fails the next exchange");
+    if fault_swap {
+        inject_swap_fault(&app).await?;
     }
-    let mut driver = driver::Driver {
+    let driver = driver::Driver {
         app,
         telegram,
         http: reqwest::Client::new(),
         base: platform.config.public_url.as_str().trim_end_matches('/').to_owned(),
         token: String::new(),
+        patience: driver::PATIENCE,
+        tag: String::new(),
     };
-    let mut narrator = narrate::Narrator::default();
-    let outcome = story::tell(&mut driver, &mut narrator).await;
-    println!("{}", narrator.summary());
+    let outcome = tell(driver).await;
     shutdown.cancel();
     while tasks.join_next().await.is_some() {}
     platform.stop().await?;
+    conclude(outcome)
+}
+
+/// Makes the sandbox swap (of the platform on this database) fail its next exchange.
+async fn inject_swap_fault(app: &paygate_app::App) -> anyhow::Result<()> {
+    paygate_sandbox::SandboxSwap::new(app.pool.clone(), Duration::ZERO)
+        .fail_next_exchange()
+        .await
+        .map_err(|e| anyhow::anyhow!("injecting the swap fault: {e}"))?;
+    println!("💥 fault injected: the sandbox swap fails the next exchange");
+    Ok(())
+}
+
+/// Tells the story with `driver` and prints the summary table.
+async fn tell(mut driver: driver::Driver) -> anyhow::Result<()> {
+    let mut narrator = narrate::Narrator::default();
+    let outcome = story::tell(&mut driver, &mut narrator).await;
+    println!("{}", narrator.summary());
+    outcome
+}
+
+/// The last line of the story.
+fn conclude(outcome: anyhow::Result<()>) -> anyhow::Result<()> {
     match &outcome {
         Ok(()) => println!("🎉 the whole story happened"),
         Err(error) => println!("💔 {error:#}"),

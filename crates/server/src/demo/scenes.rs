@@ -26,17 +26,14 @@ pub struct Channels {
     pub beta_closed: i64,
 }
 
-/// Registers Alpha and Beta on Olga's sandbox chats and checks that both are ready.
-pub async fn register(d: &Driver, chats: &[SandboxChat], olga: i64) -> anyhow::Result<Channels> {
-    let chat = |title: &str, kind: ChatKind| {
-        chats
-            .iter()
-            .find(|c| c.title == title && c.kind == kind)
-            .map(|c| c.id)
-            .context("a sandbox chat is missing")
-    };
-    let (alpha_open, alpha_closed) = (chat("Alpha", ChatKind::Open)?, chat("Alpha VIP", ChatKind::Closed)?);
-    let (beta_open, beta_closed) = (chat("Beta", ChatKind::Open)?, chat("Beta VIP", ChatKind::Closed)?);
+/// Registers Alpha and Beta on Olga's sandbox chats (Alpha's open and closed, then Beta's) and checks
+/// that both are ready.
+pub async fn register(d: &Driver, chats: &[SandboxChat; 4], olga: i64) -> anyhow::Result<Channels> {
+    for (chat, kind) in chats.iter().zip([ChatKind::Open, ChatKind::Closed, ChatKind::Open, ChatKind::Closed])
+    {
+        ensure!(chat.kind == kind, "sandbox chat {} is not {kind:?}", chat.id);
+    }
+    let [alpha_open, alpha_closed, beta_open, beta_closed] = chats.each_ref().map(|chat| chat.id);
     let alpha = json!({
         "open_channel_id": alpha_open, "open_channel_title": "Alpha",
         "closed_channel_id": alpha_closed, "closed_channel_title": "Alpha VIP",
@@ -144,8 +141,9 @@ pub async fn paid_out(d: &Driver, payment: Uuid) -> anyhow::Result<String> {
     Ok(format!("payout {id} completed (exchange {})", exchange.unwrap_or_else(|| "none".into())))
 }
 
-/// Conservation: every owner share is paid out, in flight, accumulated or held, nothing unaccounted.
-pub async fn conservation(d: &Driver) -> anyhow::Result<((), String)> {
+/// Conservation: every owner share is paid out, in flight, accumulated or held, nothing unaccounted;
+/// every payment of the story's `channels` was routed.
+pub async fn conservation(d: &Driver, channels: &[Uuid]) -> anyhow::Result<((), String)> {
     let rows: Vec<(String, rust_decimal::Decimal, rust_decimal::Decimal, rust_decimal::Decimal)> =
         sqlx::query_as(
             "SELECT currency, owner_shares, paid_out, unaccounted FROM payout_conservation ORDER BY currency",
@@ -156,10 +154,12 @@ pub async fn conservation(d: &Driver) -> anyhow::Result<((), String)> {
     for (currency, _, _, unaccounted) in &rows {
         ensure!(unaccounted.is_zero(), "{unaccounted} {currency} of owner shares are unaccounted for");
     }
-    let unrouted: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM payments WHERE payout_status = 'awaiting_payout'")
-            .fetch_one(&d.app.pool)
-            .await?;
+    let unrouted: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM payments WHERE payout_status = 'awaiting_payout' AND channel_id = ANY($1)",
+    )
+    .bind(channels)
+    .fetch_one(&d.app.pool)
+    .await?;
     ensure!(unrouted == 0, "{unrouted} payments were never routed");
     let detail: Vec<String> =
         rows.iter().map(|(c, shares, paid, _)| format!("{c}: shares {shares}, paid out {paid}")).collect();
