@@ -30,7 +30,9 @@ async function logIn(target, login, password) {
   await target.getByLabel("Username or e-mail").fill(login);
   await target.getByLabel("Password", { exact: true }).fill(password);
   await target.getByRole("button", { name: "Log in" }).click();
-  await waitForPath(target, /^\/channels$/);
+  // Logging in lands on the home page with its KPI cards.
+  await waitForPath(target, /^\/$/);
+  await target.getByTestId("kpi-revenue").waitFor();
 }
 
 describe("dashboard", () => {
@@ -125,6 +127,13 @@ describe("dashboard", () => {
     await page.getByText("No payouts yet.").waitFor();
     await page.getByRole("tab", { name: "Payments" }).click();
     await page.getByText("No payments yet.").waitFor();
+    await page.getByRole("tab", { name: "Revenue" }).click();
+    await page.getByTestId("channel-revenue").getByText("$0.00", { exact: true }).waitFor();
+    await page.getByTestId("revenue-chart").waitFor();
+    // Re-check answers with the fresh readiness; a channel that is not ready cannot post its offer.
+    await page.getByRole("button", { name: "Check again" }).click();
+    await page.getByText(/^Checked: the channel is/).waitFor();
+    await page.getByTestId("offer-state").getByText("not been posted yet").waitFor();
   });
 
   test("log out, then log in with the e-mail address and see the channel", async () => {
@@ -137,6 +146,11 @@ describe("dashboard", () => {
     await page.getByRole("button", { name: "Send the reset link" }).click();
     await page.getByTestId("forgot-sent").waitFor();
     await logIn(page, OWNER.email, OWNER.password);
+    assert.equal(await page.getByTestId("kpi-subscribers-count").textContent(), "0");
+    assert.equal(await page.getByTestId("kpi-revenue-value").textContent(), "$0.00");
+    await page.getByTestId("revenue-chart").waitFor();
+    await screenshot(page, "desktop-home-empty");
+    await page.getByRole("link", { name: "Channels", exact: true }).click();
     await page.getByTestId("channel-card").getByText("Alpha Signals VIP").waitFor();
     await screenshot(page, "desktop-channels");
   });
@@ -145,20 +159,58 @@ describe("dashboard", () => {
     await page.goto(`${paygate.base}/operator/attention`);
     await page.getByRole("heading", { name: "Not found" }).waitFor();
     const token = await apiLogin(OWNER.username, OWNER.password);
-    for (const path of ["/api/v1/operator/payouts/attention", "/api/v1/operator/wallet", "/api/v1/operator/conservation"]) {
+    for (const path of ["/operator/payments", "/operator/payouts", "/operator/adapters"]) {
+      await page.goto(`${paygate.base}${path}`);
+      await page.getByRole("heading", { name: "Not found" }).waitFor();
+    }
+    assert.equal(await page.getByRole("link", { name: "All payments" }).count(), 0, "no operator links for owners");
+    for (const path of ["/api/v1/operator/payouts/attention", "/api/v1/operator/wallet", "/api/v1/operator/conservation",
+      "/api/v1/operator/jobs/attention", "/api/v1/operator/payments", "/api/v1/operator/payouts"]) {
       const response = await fetch(`${paygate.base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(response.status, 404, path);
+    }
+    for (const path of ["/api/v1/operator/jobs/1/retry", "/api/v1/operator/jobs/1/cancel"]) {
+      const response = await fetch(`${paygate.base}${path}`, { method: "POST", headers: { Authorization: `Bearer ${token}` } });
       assert.equal(response.status, 404, path);
     }
   });
 
-  test("an operator sees the attention queue, the host wallet and the conservation check", async () => {
+  test("an operator sees the attention queue with its jobs, all payments and payouts, the wallet, conservation and adapters", async (t) => {
     paygate.createOperator(OPERATOR.username, OPERATOR.email, OPERATOR.password);
     const context = await browser.newContext({ viewport: DESKTOP });
     const operatorPage = await context.newPage();
     await logIn(operatorPage, OPERATOR.username, OPERATOR.password);
+    // A housekeeping job that ran out of retries: the jobs part of the queue shows it, and a retry runs it.
+    // (scripts/test always gives the e2e a test database; without one the job is not planted.)
+    if (!paygate.canSql) t.diagnostic("no PAYGATE_TEST_DATABASE_URL: the jobs queue is checked empty only");
+    const jobId = !paygate.canSql ? null : paygate.sql(`INSERT INTO jobs (kind, payload, state, attempts, max_attempts, last_error)
+      VALUES ('housekeeping.purge_finished_jobs', '{"tick": "2026-12-01T00:00:00Z"}', 'needs_attention', 5, 5,
+              'e2e: the disk was full') RETURNING id`);
     await operatorPage.getByRole("link", { name: "Needs attention" }).click();
     await operatorPage.getByTestId("attention-empty").waitFor();
-    await screenshot(operatorPage, "desktop-operator-attention");
+    if (jobId === null) {
+      await operatorPage.getByTestId("jobs-empty").waitFor();
+      await screenshot(operatorPage, "desktop-operator-attention");
+    } else {
+      const job = operatorPage.locator(`[data-testid="job-card"][data-job-id="${jobId}"]`);
+      await job.getByText("e2e: the disk was full").waitFor();
+      await screenshot(operatorPage, "desktop-operator-attention");
+      await job.getByRole("button", { name: "Retry" }).click();
+      await job.waitFor({ state: "detached", timeout: 30_000 });
+      assert.equal(await operatorPage.getByTestId("job-action-error").count(), 0, "the retry was accepted");
+      const deadline = Date.now() + 60_000;
+      while (paygate.sql(`SELECT state FROM jobs WHERE id = ${jobId}`) !== "succeeded") {
+        assert.ok(Date.now() < deadline, "the retried job ran");
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    await operatorPage.getByRole("link", { name: "All payments" }).click();
+    await operatorPage.getByTestId("operator-payments-empty").waitFor();
+    await operatorPage.getByRole("link", { name: "All payouts" }).click();
+    await operatorPage.getByTestId("operator-payouts-empty").waitFor();
+    await operatorPage.getByRole("link", { name: "Adapters" }).click();
+    await operatorPage.locator('[data-adapter="wallet"][data-mode="sandbox"]').waitFor();
+    await screenshot(operatorPage, "desktop-operator-adapters");
     await operatorPage.getByRole("link", { name: "Host wallet" }).click();
     await operatorPage.getByRole("heading", { name: "Host wallet" }).waitFor();
     await operatorPage.getByText("sandbox", { exact: true }).first().waitFor();
@@ -173,8 +225,8 @@ describe("dashboard", () => {
     const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
     const phone = await context.newPage();
     await logIn(phone, OWNER.username, OWNER.password);
-    await phone.getByTestId("channel-card").waitFor();
     const pages = [
+      ["phone-home", "/", () => phone.getByTestId("kpi-revenue").waitFor()],
       ["phone-channels", "/channels", () => phone.getByTestId("channel-card").waitFor()],
       ["phone-channel-links", `${channelPath}/links`, () => phone.getByTestId("offer-link").first().waitFor()],
       ["phone-channel-form", "/channels/new", () => phone.getByRole("button", { name: "Create channel" }).waitFor()],

@@ -17,7 +17,8 @@ async function logIn(page, login, password) {
   await page.getByLabel("Username or e-mail").fill(login);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Log in" }).click();
-  await waitForPath(page, /^\/channels$/);
+  await waitForPath(page, /^\/$/);
+  await page.getByTestId("kpi-revenue").waitFor();
 }
 
 describe("operations on the demo's data", () => {
@@ -33,9 +34,34 @@ describe("operations on the demo's data", () => {
     await paygate?.stop();
   });
 
+  test("the owner's home page shows the demo's revenue, subscribers, payouts and the chart", async () => {
+    const page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    await logIn(page, OWNER.login, OWNER.password);
+    const revenue = page.getByTestId("kpi-revenue");
+    // The demo's paid invoices are within the last 30 days: revenue is not zero, and new against nothing before.
+    const value = await revenue.getByTestId("kpi-revenue-value").textContent();
+    assert.match(value, /^\$\d/);
+    assert.notEqual(value, "$0.00", "the demo's payments count");
+    assert.equal(await page.getByTestId("kpi-revenue-change").textContent(), "new");
+    await page.getByTestId("kpi-subscribers").waitFor();
+    await page.getByTestId("kpi-balance").waitFor();
+    const attention = Number(await page.getByTestId("kpi-attention-count").textContent());
+    assert.ok(attention >= 1, "the demo's failed exchange stopped a payout");
+    await page.getByTestId("revenue-chart").locator('rect:not([height="0"])').first().waitFor();
+    assert.ok((await page.getByTestId("recent-payments").locator("tr").count()) >= 1);
+    await page.getByTestId("recent-payouts").getByRole("link").first().waitFor();
+    await screenshot(page, "desktop-home");
+    await page.setViewportSize(PHONE);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the home page is ${overflow}px wider than a phone`);
+    await screenshot(page, "phone-home");
+    await page.context().close();
+  });
+
   test("the owner sees paid invoices in payments and their payouts with steps", async () => {
     const page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
     await logIn(page, OWNER.login, OWNER.password);
+    await page.getByRole("link", { name: "Channels", exact: true }).click();
     const cards = page.getByTestId("channel-card");
     await cards.first().waitFor();
     assert.ok((await cards.count()) >= 2, "the demo registers two channels");
@@ -58,6 +84,9 @@ describe("operations on the demo's data", () => {
     const page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
     await logIn(page, OPERATOR.username, OPERATOR.password);
     await page.getByRole("link", { name: "Needs attention" }).click();
+    // The queue has two parts: payouts, and jobs that ran out of retries.
+    await page.getByTestId("jobs-attention").getByRole("heading", { name: "Jobs" }).waitFor();
+    await page.getByTestId("jobs-attention").locator('[data-testid="jobs-empty"], [data-testid="job-card"]').first().waitFor();
     const stuck = page.getByTestId("payout-card").first();
     await stuck.waitFor();
     const id = await stuck.getAttribute("data-payout-id");

@@ -70,6 +70,13 @@ export async function startPaygate({ dataDir: existing } = {}) {
   return {
     base,
     log,
+    /** Whether `sql` can run: the server runs on its own fresh test database. */
+    canSql: database !== null,
+    /** Runs `query` on this server's own test database (fresh-database runs only); returns psql's output. */
+    sql(query) {
+      if (!database) throw new Error("sql() needs the fresh test database (PAYGATE_TEST_DATABASE_URL)");
+      return execFileSync("psql", [database.url, "-v", "ON_ERROR_STOP=1", "-qAtc", query], { encoding: "utf8" }).trim();
+    },
     /** Creates an operator account from the command line, as an operator would. */
     createOperator(username, email, password) {
       execFileSync(BINARY, ["operator", "create", "--username", username, "--email", email], { env, input: `${password}\n` });

@@ -10,10 +10,14 @@ import { ChannelEditPage, ChannelNewPage } from "./pages/ChannelEditPage";
 import { ChannelPage } from "./pages/ChannelPage";
 import { ChannelsPage } from "./pages/ChannelsPage";
 import { ForgotPasswordPage } from "./pages/ForgotPasswordPage";
+import { HomePage } from "./pages/HomePage";
 import { LoginPage } from "./pages/LoginPage";
 import { MailboxPage } from "./pages/MailboxPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { SignupPage } from "./pages/SignupPage";
+import { AdaptersPage } from "./pages/operator/AdaptersPage";
+import { AllPaymentsPage } from "./pages/operator/AllPaymentsPage";
+import { AllPayoutsPage } from "./pages/operator/AllPayoutsPage";
 import { AttentionPage } from "./pages/operator/AttentionPage";
 import { ConservationPage } from "./pages/operator/ConservationPage";
 import { WalletPage } from "./pages/operator/WalletPage";
@@ -50,7 +54,7 @@ export function App() {
       <Route path="/signup" element={<SignupPage />} />
       <Route path="/forgot-password" element={<ForgotPasswordPage />} />
       <Route element={<RequireUser><Layout /></RequireUser>}>
-        <Route index element={<Navigate to="/channels" replace />} />
+        <Route index element={<HomePage />} />
         <Route path="/channels" element={<ChannelsPage />} />
         <Route path="/channels/new" element={<ChannelNewPage />} />
         <Route path="/channels/:id/edit" element={<ChannelEditPage />} />
@@ -60,6 +64,9 @@ export function App() {
         <Route path="/operator/attention" element={<RequireUser operator><AttentionPage /></RequireUser>} />
         <Route path="/operator/wallet" element={<RequireUser operator><WalletPage /></RequireUser>} />
         <Route path="/operator/conservation" element={<RequireUser operator><ConservationPage /></RequireUser>} />
+        <Route path="/operator/payments" element={<RequireUser operator><AllPaymentsPage /></RequireUser>} />
+        <Route path="/operator/payouts" element={<RequireUser operator><AllPayoutsPage /></RequireUser>} />
+        <Route path="/operator/adapters" element={<RequireUser operator><AdaptersPage /></RequireUser>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

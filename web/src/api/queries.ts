@@ -41,3 +41,11 @@ export const useSubscriptions = (id: string) =>
     queryKey: ["subscriptions", id],
     queryFn: async () => unwrap(await api.GET("/api/v1/channels/{id}/subscriptions", path(id))).subscriptions,
   });
+
+/** The home page numbers: all the caller's channels, or one channel. */
+export const useOverview = (channelId?: string) =>
+  useQuery({
+    queryKey: ["overview", channelId ?? "all"],
+    queryFn: async () =>
+      unwrap(await api.GET("/api/v1/overview", { params: { query: channelId ? { channel_id: channelId } : {} } })),
+  });

@@ -7,13 +7,17 @@ import { logOut } from "../pages/auth";
 import { SandboxBanner, useSandboxed } from "./SandboxBanner";
 
 const OWNER_LINKS = [
+  { to: "/", label: "Home" },
   { to: "/channels", label: "Channels" },
   { to: "/account", label: "Account" },
 ];
 const OPERATOR_LINKS = [
   { to: "/operator/attention", label: "Needs attention" },
+  { to: "/operator/payments", label: "All payments" },
+  { to: "/operator/payouts", label: "All payouts" },
   { to: "/operator/wallet", label: "Host wallet" },
   { to: "/operator/conservation", label: "Conservation" },
+  { to: "/operator/adapters", label: "Adapters" },
 ];
 
 export function Layout() {
@@ -47,7 +51,7 @@ export function Layout() {
               component={Link}
               to={link.to}
               label={link.label}
-              active={location.pathname.startsWith(link.to)}
+              active={link.to === "/" ? location.pathname === "/" : location.pathname.startsWith(link.to)}
               onClick={close}
             />
           ))}

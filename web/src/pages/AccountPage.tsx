@@ -12,6 +12,7 @@ import { useSession } from "../api/session";
 import { applyApiError } from "../components/formErrors";
 import { QueryState } from "../components/QueryState";
 import { passwordSchema } from "../validation/account";
+import { TelegramLinkCard } from "./account/TelegramLinkCard";
 
 const changeSchema = z.object({ current_password: z.string().min(1, "is required"), new_password: passwordSchema });
 type ChangeValues = z.infer<typeof changeSchema>;
@@ -61,6 +62,7 @@ export function AccountPage() {
           </Stack>
         </form>
       </Card>
+      <TelegramLinkCard />
       <Title order={3} size="h4">Activity</Title>
       <QueryState query={audit}>
         {(entries) => (

@@ -1,14 +1,16 @@
-// One channel: readiness, then links, payments, payouts and subscribers in tabs (the tab is in the URL).
+// One channel: readiness and actions, then links, payments, payouts, subscribers and revenue in tabs (the tab is in the URL).
 import { Alert, Badge, Button, Group, List, Stack, Tabs, Text, Title } from "@mantine/core";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useChannel } from "../api/queries";
 import { QueryState } from "../components/QueryState";
+import { ChannelActions } from "./channel/ChannelActions";
 import { LinksTab } from "./channel/LinksTab";
 import { PaymentsTab } from "./channel/PaymentsTab";
 import { PayoutsTab } from "./channel/PayoutsTab";
+import { RevenueTab } from "./channel/RevenueTab";
 import { SubscribersTab } from "./channel/SubscribersTab";
 
-const TABS = ["links", "payments", "payouts", "subscribers"] as const;
+const TABS = ["links", "payments", "payouts", "subscribers", "revenue"] as const;
 
 export function ChannelPage() {
   const { id = "", tab } = useParams();
@@ -31,6 +33,7 @@ export function ChannelPage() {
               <List size="sm">{(c.readiness.missing ?? []).map((m) => <List.Item key={m}>{m}</List.Item>)}</List>
             </Alert>
           )}
+          <ChannelActions channel={c} />
           <Text size="sm" c="dimmed">Open {c.open_channel_id} · closed {c.closed_channel_id} · {c.payout.strategy} payout in {c.payout.currency.toUpperCase()}</Text>
           <Tabs value={active} onChange={(t) => navigate(`/channels/${id}/${t ?? "links"}`)} keepMounted={false}>
             <Tabs.List>
@@ -40,6 +43,7 @@ export function ChannelPage() {
             <Tabs.Panel value="payments" pt="md"><PaymentsTab id={id} /></Tabs.Panel>
             <Tabs.Panel value="payouts" pt="md"><PayoutsTab id={id} /></Tabs.Panel>
             <Tabs.Panel value="subscribers" pt="md"><SubscribersTab id={id} /></Tabs.Panel>
+            <Tabs.Panel value="revenue" pt="md"><RevenueTab id={id} /></Tabs.Panel>
           </Tabs>
         </Stack>
       )}

@@ -12,7 +12,7 @@ import { logIn } from "./auth";
 export function LoginPage() {
   const { endedReason } = useSession();
   const navigate = useNavigate();
-  const from = (useLocation().state as { from?: string } | null)?.from ?? "/channels";
+  const from = (useLocation().state as { from?: string } | null)?.from ?? "/";
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm<LoginValues>({ resolver: zodResolver(loginSchema), defaultValues: { login: "", password: "" } });
   const submit = form.handleSubmit(async (values) => {

@@ -1,10 +1,11 @@
-// Operator: payouts that need attention or wait for funds, with retry and cancel.
+// Operator: payouts that need attention or wait for funds, and jobs that need attention, with retry and cancel.
 import { Alert, Button, Group, Stack, Text, Title } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import { PayoutCard } from "../../components/PayoutCard";
 import { QueryState } from "../../components/QueryState";
+import { JobsAttention } from "./JobsAttention";
 
 export function AttentionPage() {
   const client = useQueryClient();
@@ -24,9 +25,10 @@ export function AttentionPage() {
   return (
     <Stack>
       <Title order={2}>Needs attention</Title>
+      <Title order={3} size="h4">Payouts</Title>
       {act.isError && <Alert color="red" role="alert" data-testid="action-error">{act.error.message}</Alert>}
       <QueryState query={queue}>
-        {(rows) => rows.length === 0 ? <Text data-testid="attention-empty">Nothing needs attention.</Text> : rows.map((p) => (
+        {(rows) => rows.length === 0 ? <Text data-testid="attention-empty">No payout needs attention.</Text> : rows.map((p) => (
           <PayoutCard key={p.id} payout={p} actions={
             <Group>
               {p.status === "needs_attention" && (
@@ -37,6 +39,7 @@ export function AttentionPage() {
           } />
         ))}
       </QueryState>
+      <JobsAttention />
     </Stack>
   );
 }
