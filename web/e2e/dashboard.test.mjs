@@ -218,6 +218,19 @@ describe("dashboard", () => {
     await operatorPage.getByRole("link", { name: "Conservation" }).click();
     await operatorPage.getByTestId("conservation-result").getByText("Conservation holds.").waitFor();
     await screenshot(operatorPage, "desktop-operator-conservation");
+    // The operator pages on a phone: nothing wider than the screen (tables scroll inside their box).
+    await operatorPage.setViewportSize(PHONE);
+    for (const [name, path, ready] of [
+      ["phone-operator-attention", "/operator/attention", () => operatorPage.getByTestId("jobs-attention").waitFor()],
+      ["phone-operator-payments", "/operator/payments", () => operatorPage.getByTestId("operator-payments-empty").waitFor()],
+      ["phone-operator-adapters", "/operator/adapters", () => operatorPage.getByTestId("adapter-modes").waitFor()],
+    ]) {
+      await operatorPage.evaluate((to) => { window.history.pushState({}, "", to); window.dispatchEvent(new PopStateEvent("popstate")); }, path);
+      await ready();
+      const overflow = await operatorPage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${name} is ${overflow}px wider than the screen`);
+      await screenshot(operatorPage, name);
+    }
     await context.close();
   });
 

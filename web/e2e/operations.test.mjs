@@ -72,6 +72,11 @@ describe("operations on the demo's data", () => {
     await payments.waitFor();
     await payments.getByText("accepted").first().waitFor();
     await screenshot(page, "desktop-demo-payments");
+    // A payment routed to a payout links to it on the payouts tab.
+    const payoutLink = payments.locator('a[href*="#payout-"]').first();
+    const payoutId = (await payoutLink.getAttribute("href")).split("#payout-")[1];
+    await payoutLink.click();
+    await page.locator(`[data-testid="payout-card"][data-payout-id="${payoutId}"]`).waitFor();
     await page.getByRole("tab", { name: "Payouts" }).click();
     await page.getByTestId("payout-card").first().waitFor();
     await screenshot(page, "desktop-demo-payouts");

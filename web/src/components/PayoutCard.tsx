@@ -44,7 +44,7 @@ export function PayoutCard({ payout, actions }: { payout: Payout; actions?: Reac
   const walletLive = isLive("wallet");
   const payoutLive = payout.kind === "swap" ? isLive("swap") : walletLive;
   return (
-    <Card withBorder data-testid="payout-card" data-payout-id={payout.id} data-status={payout.status}>
+    <Card withBorder id={`payout-${payout.id}`} data-testid="payout-card" data-payout-id={payout.id} data-status={payout.status}>
       <Stack gap="xs">
         <Group justify="space-between">
           <Text fw={600}>{money(payout.source)} → {payout.destination_currency.toUpperCase()} on {payout.destination_network.toUpperCase()}</Text>

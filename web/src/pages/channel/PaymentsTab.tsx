@@ -1,5 +1,6 @@
 // Payments of one channel: amounts, fee, owner share, payout status.
-import { Badge, Button, Stack, Table, Text } from "@mantine/core";
+import { Anchor, Badge, Button, Stack, Table, Text } from "@mantine/core";
+import { Link } from "react-router-dom";
 import { download, toCsv } from "../../components/csv";
 import { usePayments } from "../../api/queries";
 import { QueryState } from "../../components/QueryState";
@@ -31,7 +32,12 @@ export function PaymentsTab({ id }: { id: string }) {
                     <Table.Td>{p.platform_fee ?? "—"}</Table.Td>
                     <Table.Td>{p.owner_share ?? "—"}</Table.Td>
                     <Table.Td><Badge color={p.verdict === "accepted" ? "green" : "orange"}>{p.verdict}</Badge></Table.Td>
-                    <Table.Td>{p.payout_status}{p.hold_reason ? ` (${p.hold_reason})` : ""}</Table.Td>
+                    <Table.Td>
+                      {p.payout_id
+                        ? <Anchor component={Link} to={`/channels/${id}/payouts#payout-${p.payout_id}`} size="sm">{p.payout_status}</Anchor>
+                        : p.payout_status}
+                      {p.hold_reason ? ` (${p.hold_reason})` : ""}
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

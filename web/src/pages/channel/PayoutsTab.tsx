@@ -1,5 +1,7 @@
 // Payouts of one channel with every step, and the threshold balance.
 import { Button, Stack, Text } from "@mantine/core";
+import { useEffect } from "react";
+import { useLocation } from "react-router-dom";
 import { download, toCsv } from "../../components/csv";
 import { useBalance, usePayouts } from "../../api/queries";
 import { PayoutCard } from "../../components/PayoutCard";
@@ -9,6 +11,12 @@ import { BalanceCard } from "./BalanceCard";
 export function PayoutsTab({ id }: { id: string }) {
   const payouts = usePayouts(id);
   const balance = useBalance(id);
+  // A payment's payout link (#payout-<id>) scrolls to that payout once the list is there.
+  const { hash } = useLocation();
+  const loaded = payouts.isSuccess;
+  useEffect(() => {
+    if (loaded && hash.startsWith("#payout-")) document.getElementById(hash.slice(1))?.scrollIntoView({ block: "start" });
+  }, [loaded, hash]);
   return (
     <Stack>
       <QueryState query={balance}>{(b) => <BalanceCard id={id} balance={b} />}</QueryState>
