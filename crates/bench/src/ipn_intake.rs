@@ -69,6 +69,8 @@ pub async fn run(
 /// The drain of the follow-up work of the accepted payments over at most `limit`.
 #[derive(Debug, Clone, Copy)]
 pub struct Drain {
+    /// Bot API calls the sandbox Telegram received in the window (messages sent, invite links made).
+    pub telegram_calls: i64,
     pub invites_issued: i64,
     pub invites_left: i64,
     pub elapsed: Duration,
@@ -78,12 +80,17 @@ impl Drain {
     pub fn per_second(&self) -> f64 {
         self.invites_issued as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
+
+    pub fn telegram_calls_per_second(&self) -> f64 {
+        self.telegram_calls as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
 }
 
 /// Waits until every `invite.issue` job has succeeded or `limit` has passed.
 pub async fn drain(pool: &PgPool, limit: Duration) -> anyhow::Result<Drain> {
     let started = Instant::now();
     let done_before = invites_done(pool).await?;
+    let calls_before = telegram_calls(pool).await?;
     loop {
         let left: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM jobs WHERE kind = 'invite.issue' AND state IN ('pending', 'running')",
@@ -101,7 +108,9 @@ pub async fn drain(pool: &PgPool, limit: Duration) -> anyhow::Result<Drain> {
             for (error, count) in errors {
                 eprintln!("    {count} invite jobs not done, last error: {}", error.unwrap_or_default());
             }
-            return Ok(Drain { invites_issued: issued, invites_left: left, elapsed: started.elapsed() });
+            let telegram_calls = telegram_calls(pool).await? - calls_before;
+            let elapsed = started.elapsed();
+            return Ok(Drain { telegram_calls, invites_issued: issued, invites_left: left, elapsed });
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
@@ -111,4 +120,14 @@ async fn invites_done(pool: &PgPool) -> anyhow::Result<i64> {
     Ok(sqlx::query_scalar("SELECT count(*) FROM jobs WHERE kind = 'invite.issue' AND state = 'succeeded'")
         .fetch_one(pool)
         .await?)
+}
+
+/// Messages the bot sent and invite links it created in the sandbox Telegram so far.
+async fn telegram_calls(pool: &PgPool) -> anyhow::Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM sandbox_telegram_messages WHERE from_bot)
+              + (SELECT count(*) FROM sandbox_telegram_invite_links)",
+    )
+    .fetch_one(pool)
+    .await?)
 }

@@ -1,6 +1,9 @@
 //! The `all` run: yardstick first on the idle server, then the binary under load, then the job queue.
 
-use std::time::{Duration, Instant};
+use std::{
+    process::Command,
+    time::{Duration, Instant},
+};
 
 use anyhow::Context;
 use sqlx::postgres::PgPoolOptions;
@@ -91,6 +94,11 @@ pub async fn all(sizes: Sizes) -> anyhow::Result<()> {
         extra: vec![("PAYGATE_SANDBOX_WALLET_ETH".into(), "1000000".into())],
     };
     setup.migrate().await?;
+    if let Some(sql) = std::env::var_os("PAYGATE_BENCH_SQL") {
+        // An experiment (e.g. an index) applied after the migrations; say so next to the table.
+        eprintln!("PAYGATE_BENCH_SQL applied: {}", sql.to_string_lossy());
+        crate::postgres::run(Command::new(pg.program("psql")).arg("-c").arg(&sql).arg(pg.url("paygate")))?;
+    }
     let mut rows = Vec::new();
 
     step(&format!("pgbench TPC-B-like (scale {}, {} clients)", sizes.tpcb_scale, sizes.pgbench_clients));
@@ -160,6 +168,9 @@ pub async fn all(sizes: Sizes) -> anyhow::Result<()> {
 
     println!("\n{machine}");
     println!("Run: {} in {:.0} s\n", sizes.name, started.elapsed().as_secs_f64());
+    if let Some(sql) = std::env::var_os("PAYGATE_BENCH_SQL") {
+        println!("Experiment (PAYGATE_BENCH_SQL): {}\n", sql.to_string_lossy());
+    }
     println!("{}", table::render(&rows, Some(custom.tps)));
     outcome
 }
@@ -176,6 +187,7 @@ async fn platform_phases(
     let paygate = Paygate::start(setup, "up", &http).await?;
     let pool = PgPoolOptions::new().max_connections(4).connect(&pg.url("paygate")).await?;
     let result = async {
+        seed::sandbox_chats(&pool).await.context("creating the sandbox chats")?;
         let world = seed::owner_and_channel(&http, &paygate.base).await.context("seeding the owner")?;
         let invoices = seed::open_invoices(&pool, &world.channel_id, sizes.ipn_invoices).await?;
 
@@ -213,6 +225,16 @@ async fn platform_phases(
                 ),
             ),
         );
+        let calls = drain.telegram_calls_per_second();
+        rows.push(
+            Row::throughput("Telegram calls during the drain (pacer: 25/s)", calls, "calls/s").with_detail(
+                format!(
+                    "{} sends and invite links; {:.0} % of the global pace",
+                    drain.telegram_calls,
+                    calls / 25.0 * 100.0
+                ),
+            ),
+        );
 
         let payments = format!("/api/v1/channels/{}/payments", world.channel_id);
         let clients = sizes.api_clients;
@@ -232,6 +254,7 @@ async fn platform_phases(
                 );
             }
         }
+        explain_payments(&pool, &world.channel_id).await?;
         anyhow::Ok(())
     }
     .await;
@@ -245,6 +268,30 @@ async fn platform_phases(
     pool.close().await;
     paygate.stop().await?;
     result
+}
+
+/// Prints the plan of the owner's payments page (the query of `paygate_db::payments::for_channel`) as
+/// it ran, then after a fresh ANALYZE.
+async fn explain_payments(pool: &sqlx::PgPool, channel_id: &str) -> anyhow::Result<()> {
+    let uuid: String = sqlx::query_scalar("SELECT $1::uuid::text").bind(channel_id).fetch_one(pool).await?;
+    for when in ["as served", "after ANALYZE"] {
+        if when == "after ANALYZE" {
+            sqlx::query("ANALYZE payments, payouts").execute(pool).await?;
+        }
+        let plan: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "EXPLAIN (ANALYZE, BUFFERS)
+             SELECT p.id, p.invoice_id, p.telegram_user_id, p.kind::text, p.verdict, p.price_usd, p.paid_usd,
+                    p.outcome_amount, p.outcome_currency, p.platform_fee, p.owner_share, p.payout_status,
+                    p.hold_reason, o.id, p.created_at
+             FROM payments p LEFT JOIN payouts o ON o.payment_id = p.id
+             WHERE p.channel_id = '{uuid}'
+             ORDER BY p.created_at DESC, p.id DESC LIMIT 50 OFFSET 0"
+        )))
+        .fetch_all(pool)
+        .await?;
+        eprintln!("plan of the payments page ({when}):\n  {}", plan.join("\n  "));
+    }
+    Ok(())
 }
 
 /// Cores, memory, PostgreSQL version and the load average when the run started.

@@ -1,5 +1,6 @@
-//! The world the load runs against: an owner signed up and a channel registered through the API,
-//! then subscribers with one open NOWPayments invoice each, inserted in bulk through SQL.
+//! The world the load runs against: an owner signed up and a channel registered through the API on
+//! two sandbox Telegram chats, then subscribers (sandbox Telegram people who started the bot) with one
+//! open NOWPayments invoice each, inserted in bulk through SQL.
 
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
@@ -19,6 +20,38 @@ pub struct OpenInvoice {
     pub provider_invoice_id: i64,
 }
 
+/// The sandbox Telegram chats of the channel (the bot administers every sandbox chat).
+const OPEN_CHAT: i64 = -1001000000001;
+const CLOSED_CHAT: i64 = -1001000000002;
+/// The owner's sandbox Telegram account, creator of both chats.
+const OWNER_TG: i64 = 100_000_001;
+
+/// Creates the channel's two chats in the sandbox Telegram (as its chat page would).
+pub async fn sandbox_chats(pool: &PgPool) -> anyhow::Result<()> {
+    sqlx::query("INSERT INTO sandbox_telegram_users (id, first_name, started) VALUES ($1, 'Owner', true)")
+        .bind(OWNER_TG)
+        .execute(pool)
+        .await?;
+    sqlx::query(
+        "INSERT INTO sandbox_telegram_chats (id, title, kind, creator_id)
+         VALUES ($1, 'Bench', 'open', $3), ($2, 'Bench VIP', 'closed', $3)",
+    )
+    .bind(OPEN_CHAT)
+    .bind(CLOSED_CHAT)
+    .bind(OWNER_TG)
+    .execute(pool)
+    .await?;
+    sqlx::query(
+        "INSERT INTO sandbox_telegram_members (chat_id, user_id, status) VALUES ($1, $3, 'creator'), ($2, $3, 'creator')",
+    )
+    .bind(OPEN_CHAT)
+    .bind(CLOSED_CHAT)
+    .bind(OWNER_TG)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 /// Signs up the owner and registers one channel (instant ETH payouts) through the API.
 pub async fn owner_and_channel(http: &reqwest::Client, base: &str) -> anyhow::Result<World> {
     let signup =
@@ -27,8 +60,8 @@ pub async fn owner_and_channel(http: &reqwest::Client, base: &str) -> anyhow::Re
         expect_json(http.post(format!("{base}/api/v1/auth/signup")).json(&signup), 201).await?;
     let token = session["access_token"].as_str().context("no access token after sign-up")?.to_owned();
     let channel = json!({
-        "open_channel_id": -1001000000001_i64, "open_channel_title": "Bench",
-        "closed_channel_id": -1001000000002_i64, "closed_channel_title": "Bench VIP",
+        "open_channel_id": OPEN_CHAT, "open_channel_title": "Bench",
+        "closed_channel_id": CLOSED_CHAT, "closed_channel_title": "Bench VIP",
         "tiers": [{"price_usd": "5.00", "duration_days": 30}],
         "payout": {"wallet_address": "0x9d6a2c1b3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b", "currency": "eth",
                    "network": "eth", "strategy": "instant"},
@@ -64,6 +97,15 @@ pub async fn open_invoices(pool: &PgPool, channel_id: &str, count: i64) -> anyho
     .bind(count)
     .execute(pool)
     .await?;
+    // The same people in the sandbox Telegram, having started the bot (so it may write to them).
+    sqlx::query(
+        "INSERT INTO sandbox_telegram_users (id, first_name, started)
+         SELECT $1 + n, 'Sub', true FROM generate_series(1, $2::bigint) AS n",
+    )
+    .bind(first_user)
+    .bind(count)
+    .execute(pool)
+    .await?;
     sqlx::query(
         "INSERT INTO invoices (id, channel_id, telegram_user_id, kind, tier_level, duration_days, price_usd, provider,
                                provider_invoice_id, invoice_url, status, next_check_at, expires_at)
@@ -77,7 +119,7 @@ pub async fn open_invoices(pool: &PgPool, channel_id: &str, count: i64) -> anyho
     .bind(count)
     .execute(pool)
     .await?;
-    sqlx::query("ANALYZE subscribers, invoices").execute(pool).await?;
+    sqlx::query("ANALYZE subscribers, sandbox_telegram_users, invoices").execute(pool).await?;
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT id::text, provider_invoice_id FROM invoices WHERE channel_id = $1::uuid AND status = 'waiting'
          ORDER BY provider_invoice_id",
