@@ -1,6 +1,6 @@
 // KPI change against the previous period: exact on decimal strings, with the empty and "new" cases named.
 import { describe, expect, it } from "vitest";
-import { changeLabel, changeOf, usd } from "./kpi";
+import { changeLabel, changeOf, sumDecimals, usd } from "./kpi";
 
 describe("changeOf", () => {
   it("computes the rounded percentage up, down and flat", () => {
@@ -40,5 +40,19 @@ describe("usd", () => {
     expect(usd("1234.5")).toBe("$1,234.50");
     expect(usd("0")).toBe("$0.00");
     expect(usd("n/a")).toBe("n/a");
+  });
+});
+
+describe("sumDecimals", () => {
+  it("adds exactly, whatever the scales", () => {
+    expect(sumDecimals(["60.5", "0.000001"])).toBe("60.500001");
+    expect(sumDecimals(["0.1", "0.2"])).toBe("0.3");
+    expect(sumDecimals(["10", "5"])).toBe("15");
+    expect(sumDecimals(["0.50", "0.50"])).toBe("1");
+    expect(sumDecimals([])).toBe("0");
+  });
+  it("refuses malformed or negative values", () => {
+    expect(sumDecimals(["1", "x"])).toBeNull();
+    expect(sumDecimals(["-1"])).toBeNull();
   });
 });

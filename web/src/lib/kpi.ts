@@ -48,3 +48,15 @@ export function usd(value: string): string {
     ? amount.toLocaleString("en-US", { style: "currency", currency: "USD" })
     : value;
 }
+
+/** The exact sum of non-negative decimal strings ("60.5" + "0.000001" = "60.500001"); null if one is malformed. */
+export function sumDecimals(values: string[]): string | null {
+  const parsed = values.map((v) => /^(\d+)(?:\.(\d+))?$/.exec(v.trim()));
+  if (parsed.some((m) => m === null)) return null;
+  const scale = Math.max(0, ...parsed.map((m) => m?.[2]?.length ?? 0));
+  const total = parsed.reduce((sum, m) => sum + BigInt(`${m?.[1] ?? "0"}${(m?.[2] ?? "").padEnd(scale, "0")}`), 0n);
+  if (scale === 0) return total.toString();
+  const digits = total.toString().padStart(scale + 1, "0");
+  const fraction = digits.slice(-scale).replace(/0+$/, "");
+  return fraction ? `${digits.slice(0, -scale)}.${fraction}` : digits.slice(0, -scale);
+}

@@ -7,7 +7,7 @@ import { TxHash } from "../components/PayoutCard";
 import { QueryState } from "../components/QueryState";
 import { RevenueChart } from "../components/RevenueChart";
 import { useIsLive } from "../components/SandboxBanner";
-import { changeLabel, changeOf, usd } from "../lib/kpi";
+import { changeLabel, changeOf, sumDecimals, usd } from "../lib/kpi";
 
 type Overview = components["schemas"]["Overview"];
 
@@ -44,14 +44,14 @@ function RevenueKpi({ o }: { o: Overview }) {
 }
 
 function BalanceKpi({ o }: { o: Overview }) {
-  const held = o.held_balances.reduce((sum, b) => sum + Number(b.converted_usdt), 0);
+  const held = sumDecimals(o.held_balances.map((b) => b.converted_usdt)) ?? "?";
   return (
     <Kpi label="Balance held / next payout" testId="kpi-balance">
       {o.held_balances.length === 0 ? (
         <Text size="sm" mt={4}>Instant payouts: each share is paid out as it arrives.</Text>
       ) : (
         <Stack gap={4}>
-          <Text fz={26} fw={700}>{held.toFixed(2)} USDT</Text>
+          <Text fz={26} fw={700}>{held} USDT</Text>
           {o.held_balances.map((b) => (
             <div key={b.channel_id}>
               <Text size="xs">
