@@ -87,6 +87,9 @@ describe("dashboard", () => {
     await page.getByText("Your e-mail address is confirmed").waitFor();
     await page.goto(`${paygate.base}/account`);
     await page.getByTestId("email-status").getByText("verified", { exact: true }).waitFor();
+    // The Telegram link code the readiness message points to.
+    await page.getByRole("button", { name: "Get a link code" }).click();
+    await page.getByTestId("link-command").getByText(/^\/link [A-Za-z0-9]+$/).waitFor();
   });
 
   test("adding a channel shows errors on the right fields, then creates it and shows its links", async () => {
@@ -134,6 +137,7 @@ describe("dashboard", () => {
     await page.getByRole("button", { name: "Check again" }).click();
     await page.getByText(/^Checked: the channel is/).waitFor();
     await page.getByTestId("offer-state").getByText("not been posted yet").waitFor();
+    assert.equal(await page.getByTestId("repost-offer").isDisabled(), true, "no offer post before the channel is ready");
   });
 
   test("log out, then log in with the e-mail address and see the channel", async () => {

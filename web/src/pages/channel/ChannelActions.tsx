@@ -56,7 +56,7 @@ export function ChannelActions({ channel }: { channel: Channel }) {
     <Stack gap="xs" data-testid="channel-actions">
       <Group gap="xs">
         <Button size="xs" variant="light" loading={check.isPending} onClick={() => { setNotice(null); check.mutate(); }}>Check again</Button>
-        <Button size="xs" variant="light" loading={repost.isPending} disabled={cooling}
+        <Button size="xs" variant="light" loading={repost.isPending} disabled={cooling || !channel.readiness.ready}
           onClick={() => { setNotice(null); repost.mutate(); }} data-testid="repost-offer">
           Re-post offer
         </Button>
@@ -64,6 +64,7 @@ export function ChannelActions({ channel }: { channel: Channel }) {
       </Group>
       <Text size="xs" c="dimmed" data-testid="offer-state">
         {channel.offer.posted_at ? `Offer posted ${new Date(channel.offer.posted_at).toLocaleString()}` : "The offer has not been posted yet."}
+        {channel.readiness.ready ? "" : " It can be posted once the channel is ready."}
         {channel.offer.error ? ` · last attempt failed: ${channel.offer.error}` : ""}
       </Text>
       {notice && <Alert color="blue" py={6}>{notice}</Alert>}
