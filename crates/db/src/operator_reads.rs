@@ -100,18 +100,3 @@ pub async fn payments_page(
     .await?;
     all(rows, OperatorPaymentRow::try_from)
 }
-
-/// Ids of every payout of the platform (conversions too), newest first, one page.
-pub async fn payout_ids_page(
-    conn: &mut PgConnection,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<Uuid>, sqlx::Error> {
-    sqlx::query_scalar!(
-        "SELECT id FROM payouts ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2",
-        limit,
-        offset
-    )
-    .fetch_all(conn)
-    .await
-}

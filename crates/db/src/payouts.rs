@@ -292,6 +292,19 @@ pub async fn of_channel(
     all(rows, PayoutRow::try_from)
 }
 
+/// One page of every payout of the platform (conversions too), newest first.
+pub async fn page(conn: &mut PgConnection, limit: i64, offset: i64) -> Result<Vec<PayoutRow>, sqlx::Error> {
+    let rows = sqlx::query_as!(
+        RawPayout,
+        "SELECT * FROM payouts ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2",
+        limit,
+        offset
+    )
+    .fetch_all(conn)
+    .await?;
+    all(rows, PayoutRow::try_from)
+}
+
 /// Payouts the operator must look at or that wait for funds, oldest first, at most `limit`.
 pub async fn needing_operator(conn: &mut PgConnection, limit: i64) -> Result<Vec<PayoutRow>, sqlx::Error> {
     let rows = sqlx::query_as!(

@@ -85,13 +85,6 @@ pub async fn payments(app: &App, page: Page) -> AppResult<OperatorPaymentPage> {
 /// One page of every payout of the platform (conversions and batches too), newest first, with steps.
 pub async fn payouts(app: &App, page: Page) -> AppResult<OperatorPayoutPage> {
     let mut conn = app.pool.acquire().await?;
-    let ids = paygate_db::operator_reads::payout_ids_page(&mut conn, page.limit, page.offset).await?;
-    let mut rows = Vec::with_capacity(ids.len());
-    for id in ids {
-        // A page is at most 200 rows, read by primary key on one connection.
-        if let Some(row) = paygate_db::payouts::get(&mut conn, id).await? {
-            rows.push(row);
-        }
-    }
+    let rows = paygate_db::payouts::page(&mut conn, page.limit, page.offset).await?;
     Ok(OperatorPayoutPage { payouts: load(&mut conn, rows).await?, limit: page.limit, offset: page.offset })
 }
