@@ -3,7 +3,7 @@
 
 use anyhow::{Context, bail, ensure};
 use chrono::Utc;
-use paygate_app::payouts::threshold::{BatchPass, ConvertPending};
+use paygate_app::payouts::threshold::{BatchStart, ConvertPending};
 use paygate_sandbox::telegram::{ChatKind, SandboxChat};
 use reqwest::Method;
 use serde_json::json;
@@ -192,10 +192,14 @@ pub async fn convert(d: &Driver, payment: Uuid) -> anyhow::Result<((), String)> 
     Ok(((), format!("conversion {conversion}: payment {payment} is now {usdt} USDT")))
 }
 
-/// Runs the batch pass now and waits for `payment`'s entry to be paid by a completed batch.
-pub async fn batch(d: &Driver, payment: Uuid) -> anyhow::Result<((), String)> {
-    let mut conn = d.app.pool.acquire().await?;
-    paygate_jobs::enqueue(&mut conn, &BatchPass { tick: Utc::now() }).await?;
+/// Sandbox time: runs `channel`'s batch pass now (the operator action of `paygate sandbox batch-now`)
+/// and waits for `payment`'s entry to be paid by the completed batch.
+pub async fn batch(d: &Driver, channel: Uuid, payment: Uuid) -> anyhow::Result<((), String)> {
+    let done = paygate_app::payouts::sandbox_time::batch_now(&d.app, channel).await?;
+    // A scheduled pass may have got there first (in flight, or already paid): the entry tells.
+    if let BatchStart::BelowThreshold | BatchStart::BelowMinimum = done.outcome {
+        bail!("no batch: {:?} with {} USDT converted", done.outcome, done.converted_usdt);
+    }
     let (_, _, _, batch) = d
         .eventually("the batch to pay the entry", || async {
             match entry(d, payment).await? {

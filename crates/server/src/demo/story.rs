@@ -185,7 +185,7 @@ pub async fn tell(d: &mut Driver, n: &mut Narrator) -> anyhow::Result<()> {
     })
     .await?;
     n.step("🏦", "Beta crossed its $50 threshold: one batch pays the owner in USDT-TRX", async {
-        scenes::batch(d, beta_payment).await
+        scenes::batch(d, channels.beta, beta_payment).await
     })
     .await?;
     n.step("🧮", "Every owner share is accounted for (conservation)", async {
