@@ -87,7 +87,8 @@ describe("dashboard", () => {
     await page.getByText("Your e-mail address is confirmed").waitFor();
     await page.goto(`${paygate.base}/account`);
     await page.getByTestId("email-status").getByText("verified", { exact: true }).waitFor();
-    // The Telegram link code the readiness message points to.
+    // Not linked yet; the Telegram link code the readiness message points to.
+    await page.getByTestId("telegram-status").getByText("Not linked").waitFor();
     await page.getByRole("button", { name: "Get a link code" }).click();
     await page.getByTestId("link-command").getByText(/^\/link [A-Za-z0-9]+$/).waitFor();
   });

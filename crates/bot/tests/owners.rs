@@ -36,6 +36,12 @@ impl World {
         assert!(reply.text.contains("Linked"), "{}", reply.text);
     }
 
+    async fn telegram_status(&self, token: &str) -> Value {
+        let response = self.app.get_as(token, "/api/v1/account/telegram").await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
     fn owner_messages(&self, needle: &str) -> usize {
         self.telegram.messages_to(OWNER_TG).iter().filter(|m| m.text.contains(needle)).count()
     }
@@ -122,6 +128,13 @@ async fn a_link_code_works_once_and_expired_codes_are_refused() {
             .await
             .unwrap();
     assert_eq!(linked, Some(OWNER_TG));
+    let status = world.telegram_status(&world.owner).await;
+    assert_eq!(status, json!({"linked": true, "telegram_user_id": OWNER_TG, "notifications_blocked": false}));
+    let stranger = world.app.owner_token("stranger").await;
+    let status = world.telegram_status(&stranger).await;
+    assert_eq!(status, json!({"linked": false, "telegram_user_id": null, "notifications_blocked": false}));
+    let anonymous = reqwest::get(format!("http://{}/api/v1/account/telegram", world.app.addr)).await.unwrap();
+    assert_eq!(anonymous.status(), 401);
 }
 
 #[tokio::test]
@@ -197,6 +210,7 @@ async fn an_owner_who_blocked_the_bot_is_recorded_and_not_retried() {
     let path = format!("/api/v1/channels/{}", world.channel["id"].as_str().unwrap());
     let channel: Value = world.app.get_as(&world.owner, &path).await.json().await.unwrap();
     assert!(channel["notification_delivery"]["blocked_at"].is_string(), "{channel}");
+    assert_eq!(world.telegram_status(&world.owner).await["notifications_blocked"], true);
     // Linking again (e.g. after unblocking the bot) clears the mark.
 }
 

@@ -163,3 +163,20 @@ pub async fn expired_counts(
     .await?;
     Ok(rows.into_iter().map(|r| (r.channel_id, r.count)).collect())
 }
+
+/// The Telegram account linked to the owner, if any, and whether a notification was refused since.
+pub async fn link_status(
+    conn: &mut PgConnection,
+    owner_id: Uuid,
+) -> Result<(Option<i64>, bool), sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT telegram_user_id,
+                  EXISTS (SELECT 1 FROM channels c WHERE c.owner_id = u.id AND c.deleted_at IS NULL
+                          AND c.notify_blocked_at IS NOT NULL) AS "blocked!"
+           FROM users u WHERE id = $1"#,
+        owner_id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map_or((None, false), |row| (row.telegram_user_id, row.blocked)))
+}

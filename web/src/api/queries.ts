@@ -49,3 +49,10 @@ export const useOverview = (channelId?: string) =>
     queryFn: async () =>
       unwrap(await api.GET("/api/v1/overview", { params: { query: channelId ? { channel_id: channelId } : {} } })),
   });
+
+export const useTelegramLink = () =>
+  useQuery({
+    queryKey: ["telegram-link"],
+    queryFn: async () => unwrap(await api.GET("/api/v1/account/telegram")),
+    refetchInterval: 15_000,
+  });

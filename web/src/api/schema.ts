@@ -24,6 +24,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/account/telegram": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the caller's Telegram account is linked (and whether it refused a notification). */
+        get: operations["telegram_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/account/telegram-link": {
         parameters: {
             query?: never;
@@ -1428,6 +1445,17 @@ export interface components {
             /** @description Public username, when the subscriber has one. */
             username?: string | null;
         };
+        /** @description Whether the owner's Telegram account is linked (notifications and proofs of control go to it). */
+        TelegramLinkStatus: {
+            linked: boolean;
+            /** @description The linked chat refused a notification (the bot was blocked); cleared by the next delivery. */
+            notifications_blocked: boolean;
+            /**
+             * Format: int64
+             * @description The linked account's Telegram user id.
+             */
+            telegram_user_id?: number | null;
+        };
         TierBody: {
             /**
              * Format: int64
@@ -1559,6 +1587,35 @@ export interface operations {
             };
             /** @description mail is sent through SMTP: there is no sandbox mailbox */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    telegram_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the caller's Telegram link */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelegramLinkStatus"];
+                };
+            };
+            /** @description not signed in */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -34,6 +34,28 @@ pub struct LinkCode {
     pub instructions: String,
 }
 
+/// Whether the owner's Telegram account is linked (notifications and proofs of control go to it).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TelegramLinkStatus {
+    pub linked: bool,
+    /// The linked account's Telegram user id.
+    pub telegram_user_id: Option<i64>,
+    /// The linked chat refused a notification (the bot was blocked); cleared by the next delivery.
+    pub notifications_blocked: bool,
+}
+
+/// The signed-in owner's Telegram link.
+pub async fn status(app: &App, user: UserId) -> AppResult<TelegramLinkStatus> {
+    let mut conn = app.pool.acquire().await?;
+    let (telegram_user_id, blocked) =
+        paygate_db::owner_contacts::link_status(&mut conn, user.as_uuid()).await?;
+    Ok(TelegramLinkStatus {
+        linked: telegram_user_id.is_some(),
+        telegram_user_id,
+        notifications_blocked: telegram_user_id.is_some() && blocked,
+    })
+}
+
 /// Issues a fresh one-time code for the signed-in owner (valid 10 minutes).
 pub async fn create_code(app: &App, user: UserId) -> AppResult<LinkCode> {
     let code: String = {

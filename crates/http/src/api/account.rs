@@ -3,7 +3,7 @@
 use axum::{extract::State, http::StatusCode};
 use paygate_app::{
     accounts::sandbox_mailbox::{self, SandboxMailbox},
-    owners::link::{self, LinkCode},
+    owners::link::{self, LinkCode, TelegramLinkStatus},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -16,7 +16,10 @@ use crate::{
 };
 
 pub fn router() -> OpenApiRouter<HttpState> {
-    OpenApiRouter::new().routes(routes!(telegram_link)).routes(routes!(sandbox_mails))
+    OpenApiRouter::new()
+        .routes(routes!(telegram_link))
+        .routes(routes!(telegram_status))
+        .routes(routes!(sandbox_mails))
 }
 
 /// A one-time code (10 minutes) that links the caller's Telegram account when sent to the bot as
@@ -31,6 +34,19 @@ async fn telegram_link(
     user: AuthUser,
 ) -> Result<(StatusCode, axum::Json<LinkCode>), ApiError> {
     Ok((StatusCode::CREATED, axum::Json(link::create_code(&state.app, user.id).await?)))
+}
+
+/// Whether the caller's Telegram account is linked (and whether it refused a notification).
+#[utoipa::path(get, path = "/api/v1/account/telegram", tag = "account", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "the caller's Telegram link", body = TelegramLinkStatus),
+        (status = 401, description = "not signed in", body = ErrorBody),
+    ))]
+async fn telegram_status(
+    State(state): State<HttpState>,
+    user: AuthUser,
+) -> Result<axum::Json<TelegramLinkStatus>, ApiError> {
+    Ok(axum::Json(link::status(&state.app, user.id).await?))
 }
 
 /// Mails the sandbox mailer kept for the caller's address, newest first (verification and reset links

@@ -1,8 +1,26 @@
 // Linking the owner's Telegram account: a one-time code to send to the bot as /link CODE.
-import { Alert, Button, Card, Code, CopyButton, Group, Stack, Text, Title } from "@mantine/core";
+import { Alert, Badge, Button, Card, Code, CopyButton, Group, Stack, Text, Title } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
+import { useTelegramLink } from "../../api/queries";
+
+function LinkStatus() {
+  const status = useTelegramLink();
+  if (!status.data) return null;
+  if (!status.data.linked) {
+    return <Badge color="gray" variant="light" data-testid="telegram-status">Not linked</Badge>;
+  }
+  return (
+    <Group gap="xs" data-testid="telegram-status">
+      <Badge color="green" variant="light">Linked</Badge>
+      <Text size="sm">Telegram user {status.data.telegram_user_id}</Text>
+      {status.data.notifications_blocked && (
+        <Badge color="orange" variant="light">The bot is blocked: notifications are not delivered</Badge>
+      )}
+    </Group>
+  );
+}
 
 export function TelegramLinkCard() {
   const code = useMutation({ mutationFn: async () => unwrap(await api.POST("/api/v1/account/telegram-link")) });
@@ -11,6 +29,7 @@ export function TelegramLinkCard() {
     <Card withBorder data-testid="telegram-link">
       <Stack gap="xs">
         <Title order={3} size="h4">Telegram</Title>
+        <LinkStatus />
         <Text size="sm">Link your Telegram account to receive owner notifications and to prove you control your channels.</Text>
         {code.data && (
           <Stack gap={4}>
