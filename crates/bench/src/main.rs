@@ -1,5 +1,6 @@
 //! `paygate-bench all [--quick]`: benchmarks of the real paygate binary with a pgbench yardstick.
 
+mod cpu;
 mod ipn;
 mod ipn_intake;
 mod job_queue;

@@ -70,6 +70,14 @@ impl Setup {
         for (name, value) in &self.extra {
             command.env(name, value);
         }
+        // PAYGATE_* settings of the benchmark's own environment override the above (experiments such
+        // as PAYGATE_DB_MAX_CONNECTIONS=40); the benchmark's own variables are not passed on.
+        for (name, value) in std::env::vars_os() {
+            let text = name.to_string_lossy();
+            if text.starts_with("PAYGATE_") && !text.starts_with("PAYGATE_BENCH_") && text != "PAYGATE_BIN" {
+                command.env(&name, value);
+            }
+        }
         command
     }
 
@@ -134,6 +142,10 @@ impl Paygate {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.pid
     }
 
     /// Peak resident memory so far (`VmHWM`), in KiB.

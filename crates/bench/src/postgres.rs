@@ -61,6 +61,12 @@ impl Postgres {
         format!("postgres://paygate@127.0.0.1:{}/{db}", self.port)
     }
 
+    /// The postmaster's process id (first line of `postmaster.pid`).
+    pub fn postmaster_pid(&self) -> Option<u32> {
+        let text = std::fs::read_to_string(self.root.join("data").join("postmaster.pid")).ok()?;
+        text.lines().next()?.trim().parse().ok()
+    }
+
     /// The path of one of the PostgreSQL programs (pgbench, psql).
     pub fn program(&self, name: &str) -> PathBuf {
         self.bin.join(name)

@@ -120,10 +120,12 @@ pub async fn all(sizes: Sizes) -> anyhow::Result<()> {
     )?;
     yardstick::drop_intake_tables(&pg, "paygate")?;
     rows.push(Row::throughput("pgbench custom (payment intake)", custom.tps, "tx/s").with_detail(format!(
-        "{} clients, {} tx, average latency {:.1} ms; 5 reads, 9 inserts, 2 updates, 3 NOTIFY each",
+        "{} clients, {} tx, average latency {:.1} ms; 5 reads, 9 inserts, 2 updates, 3 NOTIFY each; \
+         PostgreSQL CPU per tx {:.1} ms",
         sizes.pgbench_clients,
         custom.transactions,
-        custom.latency_ms.unwrap_or(f64::NAN)
+        custom.latency_ms.unwrap_or(f64::NAN),
+        custom.server_cpu_ms.unwrap_or(f64::NAN)
     )));
 
     let outcome = platform_phases(&pg, &setup, &sizes, &mut rows).await;
@@ -135,6 +137,11 @@ pub async fn all(sizes: Sizes) -> anyhow::Result<()> {
     pg.create_database("jobs")?;
     let jobs_setup = Setup { database_url: pg.url("jobs"), dir: dir.join("jobs"), ..setup.clone() };
     jobs_setup.migrate().await?;
+    if let Some(sql) = std::env::var_os("PAYGATE_BENCH_JOBS_SQL") {
+        // An experiment on the job queue's database (e.g. a setting), printed above the table.
+        eprintln!("PAYGATE_BENCH_JOBS_SQL applied: {}", sql.to_string_lossy());
+        crate::postgres::run(Command::new(pg.program("psql")).arg("-c").arg(&sql).arg(pg.url("jobs")))?;
+    }
     let jobs_pool = PgPoolOptions::new().max_connections(4).connect(&pg.url("jobs")).await?;
     for workers in [1, 2] {
         let limit = Duration::from_secs(300);
@@ -171,6 +178,9 @@ pub async fn all(sizes: Sizes) -> anyhow::Result<()> {
     if let Some(sql) = std::env::var_os("PAYGATE_BENCH_SQL") {
         println!("Experiment (PAYGATE_BENCH_SQL): {}\n", sql.to_string_lossy());
     }
+    if let Some(sql) = std::env::var_os("PAYGATE_BENCH_JOBS_SQL") {
+        println!("Experiment (PAYGATE_BENCH_JOBS_SQL): {}\n", sql.to_string_lossy());
+    }
     println!("{}", table::render(&rows, Some(custom.tps)));
     outcome
 }
@@ -192,8 +202,10 @@ async fn platform_phases(
         let invoices = seed::open_invoices(&pool, &world.channel_id, sizes.ipn_invoices).await?;
 
         step(&format!("IPN intake: {} invoices, {} senders", invoices.len(), sizes.ipn_senders));
+        let cpu_before = cpu_now(pg, &paygate);
         let intake =
             ipn_intake::run(&http, &paygate.base, &pool, invoices, sizes.ipn_senders, sizes.ipn_time).await?;
+        let cpu = cpu_now(pg, &paygate).since(cpu_before, intake.accepted);
         rows.push(
             Row::throughput(
                 "IPN intake (finished, distinct invoices)",
@@ -205,7 +217,7 @@ async fn platform_phases(
                 intake.load.latencies.percentile_ms(99.0),
             )
             .with_detail(format!(
-                "{} senders, {} accepted in {:.1} s; {}",
+                "{} senders, {} accepted in {:.1} s; {}; CPU per payment: {cpu}",
                 sizes.ipn_senders,
                 intake.accepted,
                 intake.load.elapsed.as_secs_f64(),
@@ -236,6 +248,9 @@ async fn platform_phases(
             ),
         );
 
+        // Autovacuum would analyse the burst of payments within a minute: the API phase measures that
+        // steady state, after the plan of the payments page right after the burst is printed.
+        explain_payments(&pool, &world.channel_id).await?;
         let payments = format!("/api/v1/channels/{}/payments", world.channel_id);
         let clients = sizes.api_clients;
         for (pace, how) in [(Some(API_PACE), "1 req/s each"), (None, "back-to-back")] {
@@ -254,7 +269,6 @@ async fn platform_phases(
                 );
             }
         }
-        explain_payments(&pool, &world.channel_id).await?;
         anyhow::Ok(())
     }
     .await;
@@ -270,13 +284,42 @@ async fn platform_phases(
     result
 }
 
-/// Prints the plan of the owner's payments page (the query of `paygate_db::payments::for_channel`) as
-/// it ran, then after a fresh ANALYZE.
+/// CPU seconds used so far by paygate, PostgreSQL (postmaster and backends) and this benchmark.
+#[derive(Debug, Clone, Copy)]
+struct CpuNow {
+    paygate: f64,
+    postgres: f64,
+    bench: f64,
+}
+
+fn cpu_now(pg: &Postgres, paygate: &Paygate) -> CpuNow {
+    CpuNow {
+        paygate: crate::cpu::cpu_seconds(paygate.pid()),
+        postgres: pg.postmaster_pid().map_or(0.0, crate::cpu::tree_cpu_seconds),
+        bench: crate::cpu::cpu_seconds(std::process::id()),
+    }
+}
+
+impl CpuNow {
+    /// Milliseconds of CPU per item between `before` and now, as text for the detail cell.
+    fn since(self, before: CpuNow, items: i64) -> String {
+        let per = |now: f64, then: f64| (now - then) * 1000.0 / items.max(1) as f64;
+        format!(
+            "paygate {:.1} ms, PostgreSQL {:.1} ms, load generator {:.1} ms",
+            per(self.paygate, before.paygate),
+            per(self.postgres, before.postgres),
+            per(self.bench, before.bench)
+        )
+    }
+}
+
+/// Prints the plan of the owner's payments page (the query of `paygate_db::payments::for_channel`) right
+/// after the intake, then after a fresh ANALYZE (which the API phase then runs with).
 async fn explain_payments(pool: &sqlx::PgPool, channel_id: &str) -> anyhow::Result<()> {
     let uuid: String = sqlx::query_scalar("SELECT $1::uuid::text").bind(channel_id).fetch_one(pool).await?;
-    for when in ["as served", "after ANALYZE"] {
+    for when in ["right after the intake", "after ANALYZE"] {
         if when == "after ANALYZE" {
-            sqlx::query("ANALYZE payments, payouts").execute(pool).await?;
+            sqlx::query("ANALYZE payments, payouts, subscriptions, invites").execute(pool).await?;
         }
         let plan: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "EXPLAIN (ANALYZE, BUFFERS)

@@ -18,6 +18,8 @@ pub struct PgbenchResult {
     pub tps: f64,
     pub latency_ms: Option<f64>,
     pub transactions: u64,
+    /// PostgreSQL CPU (postmaster and backends) per transaction, in ms.
+    pub server_cpu_ms: Option<f64>,
 }
 
 /// The built-in TPC-B-like test at `scale` in its own database.
@@ -78,6 +80,8 @@ fn pgbench(
     extra: &[String],
 ) -> anyhow::Result<PgbenchResult> {
     let threads = clients.min(2);
+    let cpu = || pg.postmaster_pid().map(crate::cpu::tree_cpu_seconds);
+    let before = cpu();
     let output = Command::new(pg.program("pgbench"))
         .args(["-M", "prepared", "-c", &clients.to_string(), "-j", &threads.to_string()])
         .args(["-T", &duration.as_secs().max(1).to_string()])
@@ -89,7 +93,11 @@ fn pgbench(
     if !output.status.success() {
         bail!("pgbench failed: {}{stdout}", String::from_utf8_lossy(&output.stderr));
     }
-    parse(&stdout).with_context(|| format!("unexpected pgbench output:\n{stdout}"))
+    let mut result = parse(&stdout).with_context(|| format!("unexpected pgbench output:\n{stdout}"))?;
+    if let (Some(before), Some(after)) = (before, cpu()) {
+        result.server_cpu_ms = Some((after - before) * 1000.0 / result.transactions.max(1) as f64);
+    }
+    Ok(result)
 }
 
 /// Reads tps, average latency and the transaction count from pgbench's report.
@@ -104,6 +112,7 @@ pub fn parse(report: &str) -> Option<PgbenchResult> {
         tps: field("tps = ")?,
         latency_ms: field("latency average = "),
         transactions: field("number of transactions actually processed: ")? as u64,
+        server_cpu_ms: None,
     })
 }
 
@@ -117,7 +126,15 @@ mod tests {
                       number of failed transactions: 0 (0.000%)\nlatency average = 13.802 ms\n\
                       initial connection time = 31.357 ms\ntps = 289.809951 (without initial connection time)\n";
         let parsed = parse(report).unwrap_or_else(|| panic!("not parsed"));
-        assert_eq!(parsed, PgbenchResult { tps: 289.809951, latency_ms: Some(13.802), transactions: 875 });
+        assert_eq!(
+            parsed,
+            PgbenchResult {
+                tps: 289.809951,
+                latency_ms: Some(13.802),
+                transactions: 875,
+                server_cpu_ms: None
+            }
+        );
         assert_eq!(parse("pgbench: error: connection refused"), None);
     }
 }
