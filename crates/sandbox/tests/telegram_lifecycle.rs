@@ -87,6 +87,27 @@ async fn at_expiry_the_member_is_removed_and_can_rejoin_after_renewing() {
     assert_ne!(renewed, invite);
     assert!(matches!(world.open(sam, &renewed).await, LinkOutcome::Requested { .. }));
     becomes(&world, sam, "member").await;
+    assert_eq!(world.telegram.flood_refusals(), 0, "the pacer kept within Telegram's flood limits");
+}
+
+#[tokio::test]
+async fn the_sandbox_refuses_unpaced_floods_like_telegram_with_429() {
+    use paygate_domain::messenger::{Messenger, MessengerError};
+    let world = World::start().await;
+    let sam = world.telegram.create_user("Sam", None).await.unwrap().id;
+    world.open(sam, &deep_link(&world, Some(0)).await).await;
+    world.settled().await;
+    let before = world.telegram.flood_refusals();
+    // Straight to the sandbox, past the pacer: the second message within a second is refused.
+    let mut refused = None;
+    for n in 0..10 {
+        if let Err(error) = world.telegram.send_message(sam, &format!("hello {n}"), None).await {
+            refused = Some(error);
+            break;
+        }
+    }
+    assert!(matches!(refused, Some(MessengerError::RateLimited { .. })), "{refused:?}");
+    assert!(world.telegram.flood_refusals() > before);
 }
 
 #[tokio::test]

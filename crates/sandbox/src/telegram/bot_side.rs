@@ -46,6 +46,7 @@ impl SandboxTelegram {
     /// Decides a pending join request; true when there was one.
     async fn decide(&self, chat_id: i64, user_id: i64, approve: bool) -> Result<(), MessengerError> {
         self.check_channel(chat_id).await?;
+        self.limits.action()?;
         let mut tx = self.pool.begin().await.map_err(unavailable)?;
         let link: Option<String> = sqlx::query_scalar(
             "UPDATE sandbox_telegram_join_requests SET status = $3, decided_at = now()
@@ -118,6 +119,7 @@ impl Messenger for SandboxTelegram {
         rules::check_text(text).map_err(bad_request)?;
         let markup = keyboard_json(keyboard)?;
         self.check_destination(chat_id).await?;
+        self.limits.message(chat_id)?;
         let id = sqlx::query_scalar(
             "INSERT INTO sandbox_telegram_messages (chat_id, from_bot, text, keyboard) VALUES ($1, true, $2, $3)
              RETURNING message_id",
@@ -212,6 +214,7 @@ impl Messenger for SandboxTelegram {
     ) -> Result<String, MessengerError> {
         rules::check_invite_request(request).map_err(bad_request)?;
         self.check_channel(chat_id).await?;
+        self.limits.action()?;
         let hash: String = uuid::Uuid::new_v4().simple().to_string().chars().take(22).collect();
         let link = format!("https://t.me/+{hash}");
         sqlx::query(
@@ -231,6 +234,7 @@ impl Messenger for SandboxTelegram {
     }
 
     async fn revoke_invite_link(&self, chat_id: i64, invite_link: &str) -> Result<(), MessengerError> {
+        self.limits.action()?;
         let revoked = sqlx::query(
             "UPDATE sandbox_telegram_invite_links SET revoked = true WHERE chat_id = $1 AND link = $2",
         )
@@ -255,6 +259,7 @@ impl Messenger for SandboxTelegram {
 
     async fn ban_member(&self, chat_id: i64, user_id: i64) -> Result<(), MessengerError> {
         self.check_channel(chat_id).await?;
+        self.limits.action()?;
         let mut tx = self.pool.begin().await.map_err(unavailable)?;
         let current = membership::status(&mut tx, chat_id, user_id).await.map_err(unavailable)?;
         if current == "creator" {
@@ -287,6 +292,7 @@ impl Messenger for SandboxTelegram {
         only_if_banned: bool,
     ) -> Result<(), MessengerError> {
         self.check_channel(chat_id).await?;
+        self.limits.action()?;
         let mut tx = self.pool.begin().await.map_err(unavailable)?;
         let current = membership::status(&mut tx, chat_id, user_id).await.map_err(unavailable)?;
         match current.as_str() {

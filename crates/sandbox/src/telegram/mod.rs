@@ -4,6 +4,7 @@
 
 mod bot_side;
 mod client_side;
+mod limits;
 mod membership;
 pub mod rules;
 mod updates;
@@ -29,6 +30,7 @@ pub const SANDBOX_BOT_ID: i64 = 7_000_000_001;
 pub struct SandboxTelegram {
     pool: PgPool,
     wake: Arc<Notify>,
+    limits: Arc<limits::FloodLimits>,
 }
 
 impl std::fmt::Debug for SandboxTelegram {
@@ -39,7 +41,12 @@ impl std::fmt::Debug for SandboxTelegram {
 
 impl SandboxTelegram {
     pub fn new(pool: PgPool) -> Self {
-        Self { pool, wake: Arc::new(Notify::new()) }
+        Self { pool, wake: Arc::new(Notify::new()), limits: Arc::new(limits::FloodLimits::default()) }
+    }
+
+    /// How many of the bot's calls Telegram's flood limits refused with 429 (0 when pacing works).
+    pub fn flood_refusals(&self) -> u64 {
+        self.limits.refused()
     }
 }
 
