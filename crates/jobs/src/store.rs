@@ -16,32 +16,35 @@ pub(crate) struct Claimed {
     pub run_at: DateTime<Utc>,
 }
 
-/// Claims the oldest runnable job of a known kind; `SKIP LOCKED` lets many workers poll at once
-/// without ever handing the same row to two of them.
+/// Claims up to `limit` of the oldest runnable jobs of known kinds in one statement (one commit for
+/// all of them); `SKIP LOCKED` lets many workers poll at once without ever handing the same row to two
+/// of them.
 pub(crate) async fn claim(
     pool: &PgPool,
     worker_id: &str,
     kinds: &[String],
     lease: Duration,
-) -> Result<Option<Claimed>, sqlx::Error> {
+    limit: i64,
+) -> Result<Vec<Claimed>, sqlx::Error> {
     let lease_secs = lease.as_secs_f64();
     sqlx::query_as!(
         Claimed,
         r#"UPDATE jobs
            SET state = 'running', attempts = attempts + 1, locked_by = $1,
                locked_until = now() + make_interval(secs => $3), updated_at = now()
-           WHERE id = (
+           WHERE id = ANY(ARRAY(
                SELECT id FROM jobs
                WHERE state = 'pending' AND run_at <= now() AND kind = ANY($2)
                ORDER BY run_at, id
-               LIMIT 1
-               FOR UPDATE SKIP LOCKED)
+               LIMIT $4
+               FOR UPDATE SKIP LOCKED))
            RETURNING id, kind, payload, attempts, max_attempts, run_at"#,
         worker_id,
         kinds,
         lease_secs,
+        limit,
     )
-    .fetch_optional(pool)
+    .fetch_all(pool)
     .await
 }
 

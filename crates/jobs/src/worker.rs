@@ -95,36 +95,44 @@ impl Worker {
         shutdown: &CancellationToken,
     ) -> Result<(), JobsError> {
         loop {
-            let permit = tokio::select! {
+            let first = tokio::select! {
                 _ = shutdown.cancelled() => return Ok(()),
                 permit = slots.clone().acquire_owned() => match permit {
                     Ok(permit) => permit,
                     Err(_closed) => return Ok(()),
                 },
             };
-            let claimed = match store::claim(&self.pool, &self.config.id, kinds, self.config.lease).await {
-                Ok(claimed) => claimed,
-                Err(error) => {
-                    tracing::warn!(kind = "db", %error, "could not claim a job; retrying");
-                    None
-                }
-            };
-            match claimed {
-                Some(job) => {
-                    let runner = self.runner();
-                    tokio::spawn(async move {
-                        runner.run(job).await;
-                        drop(permit);
-                    });
-                }
-                None => {
-                    drop(permit);
-                    tokio::select! {
-                        _ = shutdown.cancelled() => return Ok(()),
-                        _ = wake.notified() => {},
-                        _ = tokio::time::sleep(self.config.poll_interval) => {},
+            // Claim as many jobs as there are free slots, in one statement: one commit (one WAL
+            // flush) for all of them instead of one per job, never more than this worker can run now.
+            let mut permits = vec![first];
+            while let Ok(permit) = slots.clone().try_acquire_owned() {
+                permits.push(permit);
+            }
+            let limit = i64::try_from(permits.len()).unwrap_or(1);
+            let claimed =
+                match store::claim(&self.pool, &self.config.id, kinds, self.config.lease, limit).await {
+                    Ok(claimed) => claimed,
+                    Err(error) => {
+                        tracing::warn!(kind = "db", %error, "could not claim a job; retrying");
+                        Vec::new()
                     }
+                };
+            if claimed.is_empty() {
+                drop(permits);
+                tokio::select! {
+                    _ = shutdown.cancelled() => return Ok(()),
+                    _ = wake.notified() => {},
+                    _ = tokio::time::sleep(self.config.poll_interval) => {},
                 }
+                continue;
+            }
+            // Unused permits (fewer runnable jobs than free slots) go back when dropped.
+            for (job, permit) in claimed.into_iter().zip(permits) {
+                let runner = self.runner();
+                tokio::spawn(async move {
+                    runner.run(job).await;
+                    drop(permit);
+                });
             }
         }
     }

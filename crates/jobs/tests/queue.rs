@@ -5,7 +5,7 @@
 use std::{
     sync::{
         Arc,
-        atomic::{AtomicU32, Ordering},
+        atomic::{AtomicU32, AtomicUsize, Ordering},
     },
     time::Duration,
 };
@@ -40,6 +40,39 @@ impl Handler for RecordHandler {
             .bind(ctx.job_id.0)
             .execute(&ctx.pool)
             .await?;
+        Ok(())
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Busy {
+    label: String,
+}
+
+impl Job for Busy {
+    const KIND: &'static str = "test.busy";
+}
+
+/// Counts how many of its jobs run at the same moment (and the most ever), and records each run.
+struct BusyHandler {
+    running: Arc<AtomicUsize>,
+    most: Arc<AtomicUsize>,
+}
+
+#[async_trait]
+impl Handler for BusyHandler {
+    type Job = Busy;
+    async fn run(&self, ctx: &JobContext, job: Busy) -> Result<(), JobError> {
+        let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most.fetch_max(now, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let recorded = sqlx::query("INSERT INTO test_runs (label, job_id) VALUES ($1, $2)")
+            .bind(&job.label)
+            .bind(ctx.job_id.0)
+            .execute(&ctx.pool)
+            .await;
+        self.running.fetch_sub(1, Ordering::SeqCst);
+        recorded?;
         Ok(())
     }
 }
@@ -191,6 +224,48 @@ async fn committed_jobs_run_exactly_once_with_two_workers_polling() {
             .await
             .unwrap();
     assert!(by_worker.is_empty(), "finished jobs release their lease");
+}
+
+#[tokio::test]
+async fn a_worker_claims_a_backlog_several_at_a_time_but_never_runs_more_than_its_slots() {
+    let pool = setup().await;
+    // The backlog exists before any worker polls: each claim may take every free slot at once.
+    let mut tx = pool.begin().await.unwrap();
+    for n in 0..120 {
+        paygate_jobs::enqueue(&mut tx, &Busy { label: format!("busy-{n}") }).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let most = [Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0))];
+    let token = CancellationToken::new();
+    let handler = |most: &Arc<AtomicUsize>| BusyHandler { running: Arc::default(), most: most.clone() };
+    let first = start_worker(&pool, Registry::new().register(handler(&most[0])), "w1", &token);
+    let second = start_worker(&pool, Registry::new().register(handler(&most[1])), "w2", &token);
+    wait_until("all 120 jobs succeeded", || async {
+        let done: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs WHERE state = 'succeeded'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        done == 120
+    })
+    .await;
+    token.cancel();
+    first.await.unwrap();
+    second.await.unwrap();
+
+    let (total, distinct): (i64, i64) =
+        sqlx::query_as("SELECT count(*), count(DISTINCT label) FROM test_runs")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((total, distinct), (120, 120), "each job ran exactly once");
+    let attempts: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM jobs WHERE attempts <> 1").fetch_one(&pool).await.unwrap();
+    assert_eq!(attempts, 0, "no job was claimed twice");
+    // Each worker has 4 slots: it never ran more than 4 jobs at once, however many it claimed together.
+    for (worker, most) in most.iter().enumerate() {
+        let most = most.load(Ordering::SeqCst);
+        assert!((1..=4).contains(&most), "worker {worker} ran {most} at once");
+    }
 }
 
 #[tokio::test]
