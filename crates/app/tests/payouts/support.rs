@@ -259,6 +259,21 @@ impl PayoutWorld {
         }
     }
 
+    /// Waits until the fake holds exchange `id` at `status` (its deposit seen on the chain and its
+    /// walk stopped there): only then does moving it on by hand stick.
+    pub async fn exchange_held_at(&self, id: &str, status: &str) {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let exchanges = self.changenow.exchanges();
+            let exchange = exchanges.iter().find(|e| e["id"] == id);
+            if exchange.is_some_and(|e| e["status"] == status) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "exchange {id} never held at {status}: {exchange:#?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// The channel's balance as its owner's API shows it.
     pub async fn balance(&self) -> Value {
         let path = format!("/api/v1/channels/{}/balance", self.channel_id);

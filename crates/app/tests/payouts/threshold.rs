@@ -226,6 +226,9 @@ async fn a_wallet_change_during_a_batch_keeps_the_batch_snapshot_and_applies_to_
     // Let the held exchange finish, then the next batch goes to the new wallet.
     let held = world.changenow.exchanges().last().unwrap()["id"].as_str().unwrap().to_owned();
     world.payout_id_reaches(batch, &["exchanging"]).await;
+    // The payout counts its deposit confirmed on its own; the fake sees the deposit when it next reads
+    // the chain. Moving the exchange on before that would be undone by the fake's own walk.
+    world.exchange_held_at(&held, "verifying").await;
     world.changenow.set_status(&held, "exchanging");
     world.changenow.finish(&held);
     assert_eq!(world.payout_id_reaches(batch, &["completed"]).await, "completed");
