@@ -84,6 +84,7 @@ pub async fn other_payment_of_invoice(
 #[derive(Debug, Clone)]
 pub struct PaymentRow {
     pub id: Uuid,
+    pub channel_id: Uuid,
     pub invoice_id: Uuid,
     pub telegram_user_id: i64,
     pub kind: OfferKind,
@@ -104,6 +105,7 @@ pub struct PaymentRow {
 /// A payment row as stored, before its kind, verdict and payout status are parsed.
 struct RawPayment {
     id: Uuid,
+    channel_id: Uuid,
     invoice_id: Uuid,
     telegram_user_id: i64,
     kind: String,
@@ -126,6 +128,7 @@ impl TryFrom<RawPayment> for PaymentRow {
     fn try_from(raw: RawPayment) -> Result<PaymentRow, sqlx::Error> {
         Ok(PaymentRow {
             id: raw.id,
+            channel_id: raw.channel_id,
             invoice_id: raw.invoice_id,
             telegram_user_id: raw.telegram_user_id,
             kind: decoded(OfferKind::parse(&raw.kind))?,
@@ -153,13 +156,30 @@ pub async fn for_channel(
 ) -> Result<Vec<PaymentRow>, sqlx::Error> {
     let rows = sqlx::query_as!(
         RawPayment,
-        r#"SELECT p.id, p.invoice_id, p.telegram_user_id, p.kind::text AS "kind!", p.verdict, p.price_usd, p.paid_usd,
-                  p.outcome_amount, p.outcome_currency, p.platform_fee, p.owner_share, p.payout_status, p.hold_reason,
-                  o.id AS "payout_id?", p.created_at
+        r#"SELECT p.id, p.channel_id, p.invoice_id, p.telegram_user_id, p.kind::text AS "kind!", p.verdict,
+                  p.price_usd, p.paid_usd, p.outcome_amount, p.outcome_currency, p.platform_fee, p.owner_share,
+                  p.payout_status, p.hold_reason, o.id AS "payout_id?", p.created_at
            FROM payments p LEFT JOIN payouts o ON o.payment_id = p.id
            WHERE p.channel_id = $1
            ORDER BY p.created_at DESC, p.id DESC LIMIT $2 OFFSET $3"#,
         channel_id,
+        limit,
+        offset
+    )
+    .fetch_all(conn)
+    .await?;
+    all(rows, PaymentRow::try_from)
+}
+
+/// Every payment of the platform (all channels), newest first, one page: the operator's list.
+pub async fn page(conn: &mut PgConnection, limit: i64, offset: i64) -> Result<Vec<PaymentRow>, sqlx::Error> {
+    let rows = sqlx::query_as!(
+        RawPayment,
+        r#"SELECT p.id, p.channel_id, p.invoice_id, p.telegram_user_id, p.kind::text AS "kind!", p.verdict,
+                  p.price_usd, p.paid_usd, p.outcome_amount, p.outcome_currency, p.platform_fee, p.owner_share,
+                  p.payout_status, p.hold_reason, o.id AS "payout_id?", p.created_at
+           FROM payments p LEFT JOIN payouts o ON o.payment_id = p.id
+           ORDER BY p.created_at DESC, p.id DESC LIMIT $1 OFFSET $2"#,
         limit,
         offset
     )

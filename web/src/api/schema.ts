@@ -1093,29 +1093,11 @@ export interface components {
             payments: components["schemas"]["OperatorPaymentView"][];
         };
         /** @description A payment with the channel and owner it belongs to. */
-        OperatorPaymentView: {
+        OperatorPaymentView: components["schemas"]["PaymentView"] & {
             /** Format: uuid */
             channel_id: string;
             channel_title: string;
-            /** Format: date-time */
-            created_at: string;
-            hold_reason?: string | null;
-            /** Format: uuid */
-            id: string;
-            kind: components["schemas"]["OfferKind"];
-            owner_share?: string | null;
             owner_username: string;
-            paid_usd?: string | null;
-            /** Format: uuid */
-            payout_id?: string | null;
-            payout_status: components["schemas"]["PayoutStatus"];
-            platform_fee?: string | null;
-            price_usd: string;
-            settled_amount?: string | null;
-            settled_currency?: string | null;
-            /** Format: int64 */
-            telegram_user_id: number;
-            verdict: components["schemas"]["PaymentVerdict"];
         };
         OperatorPayoutPage: {
             /** Format: int64 */

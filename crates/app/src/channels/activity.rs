@@ -75,6 +75,28 @@ pub struct PaymentView {
     pub created_at: DateTime<Utc>,
 }
 
+impl From<paygate_db::payments::PaymentRow> for PaymentView {
+    fn from(r: paygate_db::payments::PaymentRow) -> Self {
+        PaymentView {
+            id: r.id,
+            invoice_id: r.invoice_id,
+            telegram_user_id: r.telegram_user_id,
+            kind: r.kind,
+            verdict: r.verdict,
+            price_usd: r.price_usd,
+            paid_usd: r.paid_usd,
+            settled_amount: r.outcome_amount,
+            settled_currency: r.outcome_currency,
+            platform_fee: r.platform_fee,
+            owner_share: r.owner_share,
+            payout_status: r.payout_status,
+            hold_reason: r.hold_reason,
+            payout_id: r.payout_id,
+            created_at: r.created_at,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PaymentPage {
     pub payments: Vec<PaymentView>,
@@ -117,25 +139,6 @@ pub async fn payments(app: &App, caller: &Caller, id: ChannelId, page: Page) -> 
     crate::channels::manage::load_readable(app, caller, id).await?;
     let mut conn = app.pool.acquire().await?;
     let rows = paygate_db::payments::for_channel(&mut conn, id.as_uuid(), page.limit, page.offset).await?;
-    let payments = rows
-        .into_iter()
-        .map(|r| PaymentView {
-            id: r.id,
-            invoice_id: r.invoice_id,
-            telegram_user_id: r.telegram_user_id,
-            kind: r.kind,
-            verdict: r.verdict,
-            price_usd: r.price_usd,
-            paid_usd: r.paid_usd,
-            settled_amount: r.outcome_amount,
-            settled_currency: r.outcome_currency,
-            platform_fee: r.platform_fee,
-            owner_share: r.owner_share,
-            payout_status: r.payout_status,
-            hold_reason: r.hold_reason,
-            payout_id: r.payout_id,
-            created_at: r.created_at,
-        })
-        .collect();
+    let payments = rows.into_iter().map(PaymentView::from).collect();
     Ok(PaymentPage { payments, limit: page.limit, offset: page.offset })
 }
