@@ -50,7 +50,7 @@ pub async fn insert_once(conn: &mut PgConnection, e: &NewEntry<'_>) -> Result<bo
 /// What a channel holds in accumulation, per status and source asset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BalanceLine {
-    pub status: String,
+    pub status: EntryStatus,
     pub source_code: String,
     pub source_network: String,
     pub entries: i64,
@@ -64,8 +64,7 @@ pub async fn balance_of_channel(
     conn: &mut PgConnection,
     channel_id: Uuid,
 ) -> Result<Vec<BalanceLine>, sqlx::Error> {
-    sqlx::query_as!(
-        BalanceLine,
+    let rows = sqlx::query!(
         r#"SELECT status, source_code, source_network, count(*) AS "entries!",
                   sum(source_amount) AS "source_amount!", COALESCE(sum(usdt_amount), 0) AS "usdt_amount!"
            FROM accumulation_entries WHERE channel_id = $1 AND status <> 'paid'
@@ -73,7 +72,17 @@ pub async fn balance_of_channel(
         channel_id
     )
     .fetch_all(conn)
-    .await
+    .await?;
+    crate::typed::all(rows, |row| {
+        Ok(BalanceLine {
+            status: crate::typed::decoded(EntryStatus::parse(&row.status))?,
+            source_code: row.source_code,
+            source_network: row.source_network,
+            entries: row.entries,
+            source_amount: row.source_amount,
+            usdt_amount: row.usdt_amount,
+        })
+    })
 }
 
 /// Pending entries of one source asset: how many, their sum, and when the oldest arrived.

@@ -259,20 +259,27 @@ pub async fn insert_step(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepRow {
     pub payout_id: Uuid,
-    pub status: String,
+    pub status: PayoutState,
     pub detail: String,
     pub at: DateTime<Utc>,
 }
 
 /// The history of every payout in `ids`, oldest first.
 pub async fn steps_of(conn: &mut PgConnection, ids: &[Uuid]) -> Result<Vec<StepRow>, sqlx::Error> {
-    sqlx::query_as!(
-        StepRow,
+    let rows = sqlx::query!(
         "SELECT payout_id, status, detail, at FROM payout_steps WHERE payout_id = ANY($1) ORDER BY id",
         ids
     )
     .fetch_all(conn)
-    .await
+    .await?;
+    crate::typed::all(rows, |row| {
+        Ok(StepRow {
+            payout_id: row.payout_id,
+            status: crate::typed::decoded(PayoutState::parse(&row.status))?,
+            detail: row.detail,
+            at: row.at,
+        })
+    })
 }
 
 /// The newest payouts of a channel, at most `limit`.

@@ -706,8 +706,8 @@ export interface components {
             /** Format: int64 */
             entries: number;
             source: components["schemas"]["MoneyView"];
-            /** @description `pending_conversion`, `converted` or `in_batch`. */
-            status: string;
+            /** @description `pending_conversion`, `converting`, `converted` or `in_batch`. */
+            status: components["schemas"]["EntryStatus"];
             /** @description The locked USDT value (converted entries). */
             usdt: string;
         };
@@ -981,7 +981,7 @@ export interface components {
             payout_id: string;
             /** Format: date-time */
             since: string;
-            status: string;
+            status: components["schemas"]["PayoutState"];
             to: string;
         };
         JobList: {
@@ -1258,7 +1258,7 @@ export interface components {
             /** Format: date-time */
             at: string;
             detail: string;
-            status: string;
+            status: components["schemas"]["PayoutState"];
         };
         PayoutView: {
             /**

@@ -113,7 +113,7 @@ pub struct WalletOverview {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct InFlightTransfer {
     pub payout_id: Uuid,
-    pub status: String,
+    pub status: PayoutState,
     pub amount: MoneyView,
     pub to: String,
     pub hashes: Vec<String>,
@@ -141,7 +141,7 @@ pub async fn wallet(app: &App) -> AppResult<WalletOverview> {
         .into_iter()
         .map(|row| InFlightTransfer {
             payout_id: row.id,
-            status: row.status.as_str().to_owned(),
+            status: row.status,
             amount: MoneyView {
                 amount: row.source_amount.normalize(),
                 currency: row.source_code.clone(),

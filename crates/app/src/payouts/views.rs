@@ -28,7 +28,7 @@ pub struct MoneyView {
 /// One entry of a payout's history.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PayoutStepView {
-    pub status: String,
+    pub status: PayoutState,
     pub detail: String,
     pub at: DateTime<Utc>,
 }
@@ -130,7 +130,7 @@ fn views(rows: Vec<PayoutRow>, steps: Vec<StepRow>, entries: Vec<BatchEntry>) ->
                 .iter()
                 .filter(|step| step.payout_id == row.id)
                 .map(|step| PayoutStepView {
-                    status: step.status.clone(),
+                    status: step.status,
                     detail: step.detail.clone(),
                     at: step.at,
                 })
@@ -180,8 +180,8 @@ pub async fn of_channel(app: &App, caller: &Caller, id: ChannelId) -> AppResult<
 /// One line of a channel's accumulation: entries of one status and source asset.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BalanceLineView {
-    /// `pending_conversion`, `converted` or `in_batch`.
-    pub status: String,
+    /// `pending_conversion`, `converting`, `converted` or `in_batch`.
+    pub status: EntryStatus,
     pub entries: i64,
     pub source: MoneyView,
     /// The locked USDT value (converted entries).
@@ -237,7 +237,9 @@ pub async fn balance(app: &App, caller: &Caller, id: ChannelId) -> AppResult<Cha
     drop(conn);
     let mut pending: Vec<MoneyView> = Vec::new();
     let mut pending_estimated_usd = Some(Decimal::ZERO);
-    for line in lines.iter().filter(|line| line.status == "pending_conversion" || line.status == "converting")
+    for line in lines
+        .iter()
+        .filter(|line| matches!(line.status, EntryStatus::PendingConversion | EntryStatus::Converting))
     {
         pending.push(money(line.source_amount, &line.source_code, &line.source_network));
         let usd = match paygate_domain::money::Asset::parse(&line.source_code, &line.source_network) {
