@@ -14,5 +14,6 @@ pub mod payment_rules;
 pub mod split;
 pub mod status;
 pub mod swap;
+pub mod telegram_limits;
 pub mod validation;
 pub mod wallet;

@@ -72,6 +72,24 @@ pub struct Config {
     #[arg(long, env = "PAYGATE_TELEGRAM_WEBHOOK", default_value = "false", value_parser = parse::boolean)]
     pub telegram_webhook: bool,
 
+    /// Telegram's limit on the bot's calls per second overall (30; up to 1000 with paid broadcasts).
+    /// Every instance must use the same limits: they share one send calendar.
+    #[arg(long, env = "PAYGATE_TELEGRAM_GLOBAL_PER_SECOND", default_value = "30", value_parser = parse::telegram_rate)]
+    pub telegram_global_per_second: u32,
+
+    /// Telegram's limit on messages per second to one private chat.
+    #[arg(long, env = "PAYGATE_TELEGRAM_PRIVATE_CHAT_PER_SECOND", default_value = "1", value_parser = parse::telegram_rate)]
+    pub telegram_private_chat_per_second: u32,
+
+    /// Telegram's limit on messages per minute to one group or channel.
+    #[arg(long, env = "PAYGATE_TELEGRAM_GROUP_CHAT_PER_MINUTE", default_value = "20", value_parser = parse::telegram_rate)]
+    pub telegram_group_chat_per_minute: u32,
+
+    /// How late a call may reach Telegram after leaving on time (network jitter); the send pacing
+    /// keeps this much room under the limits. 140ms with the standard limits: 25 calls/s overall.
+    #[arg(long, env = "PAYGATE_TELEGRAM_NETWORK_ALLOWANCE", default_value = "140ms", value_parser = parse::network_allowance)]
+    pub telegram_network_allowance: Duration,
+
     /// Invite links: `join_request` (the bot approves only the payer) or `member_limit` (one-person link).
     #[arg(long, env = "PAYGATE_INVITE_MODE", default_value = "join_request", value_parser = ["join_request", "member_limit"])]
     pub invite_mode: String,
@@ -241,6 +259,15 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// Telegram's flood limits as configured.
+    pub fn telegram_limits(&self) -> paygate_domain::telegram_limits::TelegramLimits {
+        paygate_domain::telegram_limits::TelegramLimits {
+            global_per_second: self.telegram_global_per_second,
+            private_chat_per_second: self.telegram_private_chat_per_second,
+            group_chat_per_minute: self.telegram_group_chat_per_minute,
+        }
+    }
+
     /// Checks the rules that involve several variables.
     pub fn validate(&self) -> Result<(), ConfigError> {
         pair(

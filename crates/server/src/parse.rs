@@ -127,6 +127,22 @@ pub fn concurrency(raw: &str) -> Result<usize, String> {
     bounded(raw, 1, 1000).map(|n| n as usize)
 }
 
+/// A Telegram flood limit: 1 to 100,000 calls per its window.
+pub fn telegram_rate(raw: &str) -> Result<u32, String> {
+    bounded(raw, 1, 100_000).map(|n| n as u32)
+}
+
+/// Room for network jitter: 0 to 2 s.
+pub fn network_allowance(raw: &str) -> Result<Duration, String> {
+    let value = trimmed(raw)?;
+    let duration = humantime::parse_duration(&value)
+        .map_err(|e| format!("`{value}` is not a duration like 140ms: {e}"))?;
+    if duration > Duration::from_secs(2) {
+        return Err(format!("`{value}` must be at most 2s"));
+    }
+    Ok(duration)
+}
+
 pub fn evm_address(raw: &str) -> Result<String, String> {
     let value = trimmed(raw)?;
     let hex = value.strip_prefix("0x").unwrap_or("");

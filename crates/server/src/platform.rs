@@ -149,7 +149,7 @@ async fn wire_app(pool: sqlx::PgPool, config: &Config, keys: &Keys) -> anyhow::R
             kind = "warning",
             "PAYGATE_TELEGRAM_BOT_TOKEN unset: sandbox Telegram (/sandbox/telegram)"
         );
-        paygate_sandbox::SandboxTelegram::new(pool.clone())
+        paygate_sandbox::SandboxTelegram::with_limits(pool.clone(), config.telegram_limits())
     });
     let telegram: Option<Arc<dyn Messenger>> = match (&bot, &sandbox_telegram) {
         (Some(api), _) => Some(Arc::new(api.clone())),
@@ -158,7 +158,9 @@ async fn wire_app(pool: sqlx::PgPool, config: &Config, keys: &Keys) -> anyhow::R
     };
     // Every Bot API call of the use cases takes a slot of the PostgreSQL send pacer all instances share.
     let messenger = telegram.map(|inner| {
-        Arc::new(paygate_telegram::PacedMessenger::new(pool.clone(), inner)) as Arc<dyn Messenger>
+        let spacing =
+            paygate_telegram::pacer::spacing(config.telegram_limits(), config.telegram_network_allowance);
+        Arc::new(paygate_telegram::PacedMessenger::new(pool.clone(), spacing, inner)) as Arc<dyn Messenger>
     });
     let (payments, sandbox): (Arc<dyn PaymentGateway>, _) =
         match (&config.nowpayments_api_key, &config.nowpayments_ipn_secret) {

@@ -3,8 +3,9 @@
 use std::{fmt, future::Future, sync::Arc};
 
 use async_trait::async_trait;
-use paygate_domain::messenger::{
-    ChatRights, InlineKeyboard, InviteLinkRequest, MemberStatus, Messenger, MessengerError,
+use paygate_domain::{
+    messenger::{ChatRights, InlineKeyboard, InviteLinkRequest, MemberStatus, Messenger, MessengerError},
+    telegram_limits::SendSpacing,
 };
 use sqlx::PgPool;
 
@@ -17,10 +18,12 @@ const MAX_RESERVATIONS: u32 = 30;
 /// Wraps a messenger so that messages take a per-chat and a global slot, admin actions (invite links,
 /// join requests, bans, the member status asked during a removal) a global slot, and a 429 pauses the
 /// whole bot on every instance. Reads that show a state (rights checks with their own timeout, the
-/// bot's username) and answers to button presses are not paced. Cheap to clone.
+/// bot's username) and answers to button presses are not paced. Counts every paced call by outcome
+/// in `paygate_telegram_calls_total` (`ok`, `rate_limited`: a 429, `failed`). Cheap to clone.
 #[derive(Clone)]
 pub struct PacedMessenger {
     pool: PgPool,
+    spacing: SendSpacing,
     inner: Arc<dyn Messenger>,
 }
 
@@ -40,8 +43,9 @@ enum Pace {
 }
 
 impl PacedMessenger {
-    pub fn new(pool: PgPool, inner: Arc<dyn Messenger>) -> Self {
-        Self { pool, inner }
+    /// Paces `inner` with `spacing` (see `pacer::spacing`; every instance must use the same).
+    pub fn new(pool: PgPool, spacing: SendSpacing, inner: Arc<dyn Messenger>) -> Self {
+        Self { pool, spacing, inner }
     }
 
     /// Waits for the slot `pace` needs, then makes `call`.
@@ -54,6 +58,12 @@ impl PacedMessenger {
     {
         self.wait_for_slot(pace).await?;
         let result = call.await;
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(MessengerError::RateLimited { .. }) => "rate_limited",
+            Err(_) => "failed",
+        };
+        metrics::counter!("paygate_telegram_calls_total", "outcome" => outcome).increment(1);
         if let Err(MessengerError::RateLimited { retry_after }) = &result {
             tracing::warn!(kind = "telegram", ?pace, ?retry_after, "rate limited by Telegram; backing off");
             if let Err(error) = pacer::back_off(&self.pool, *retry_after).await {
@@ -81,8 +91,8 @@ impl PacedMessenger {
 
     async fn reserve(&self, pace: Pace) -> Result<Reservation, MessengerError> {
         let reserved = match pace {
-            Pace::Global => pacer::reserve_global(&self.pool).await,
-            Pace::Chat(chat_id) => pacer::reserve(&self.pool, chat_id).await,
+            Pace::Global => pacer::reserve_global(&self.pool, &self.spacing).await,
+            Pace::Chat(chat_id) => pacer::reserve(&self.pool, &self.spacing, chat_id).await,
         };
         reserved.map_err(pacing_unavailable)
     }

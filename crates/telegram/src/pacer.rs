@@ -1,36 +1,40 @@
 //! Telegram send pacing across every instance: reserve a global and a per-chat slot before each call.
 //!
-//! Global slots form a calendar in PostgreSQL (one send per `GLOBAL_SPACING`, unique across
-//! instances); a chat's next slot is at least `chat_spacing` after its previous one. A send takes the
-//! first free global slot at or after the chat's next time, so sends never bunch up and a chat that
-//! must wait does not hold back other chats. The spacings keep a margin under Telegram's limits so
-//! that a send made up to [`LATE_MARGIN`] after its slot (a slow process, network jitter) still
-//! stays within them; a send that would be later than that reserves a new slot instead.
+//! Global slots form a calendar in PostgreSQL (one send per `spacing.global`, unique across
+//! instances; every instance must run with the same limits); a chat's next slot is at least its
+//! chat spacing after its previous one. A send takes the first free global slot at or after the
+//! chat's next time, so sends never bunch up and a chat that must wait does not hold back other
+//! chats. The spacings (`TelegramLimits::spacing`) leave room for a send made up to [`LATE_MARGIN`]
+//! after its slot plus the network's jitter on the way to Telegram; a send that would be later than
+//! `LATE_MARGIN` reserves a new slot instead.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use paygate_domain::telegram_limits::{SendSpacing, TelegramLimits};
 use sqlx::PgPool;
 use tokio::time::Instant;
 
-/// One global slot per 40 ms: at most 25 sends in any second, under Telegram's ~30/s, so that sends
-/// up to `LATE_MARGIN` late plus some network jitter can never add up to 30 in one second.
-pub const GLOBAL_SPACING: Duration = Duration::from_millis(40);
-/// Private chats: 1 message per second, plus a margin for late sends and network jitter.
-pub const PRIVATE_CHAT_SPACING: Duration = Duration::from_millis(1250);
-/// Groups and channels (negative ids): 20 messages per minute, plus margin.
-pub const GROUP_CHAT_SPACING: Duration = Duration::from_millis(3250);
 /// A send may happen at most this long after its reserved instant; later, it reserves again.
 pub const LATE_MARGIN: Duration = Duration::from_millis(60);
+/// Room for the network between this process and Telegram (`PAYGATE_TELEGRAM_NETWORK_ALLOWANCE`):
+/// with it, Telegram's standard limits give one global slot per 40 ms (25 calls/s).
+pub const DEFAULT_NETWORK_ALLOWANCE: Duration = Duration::from_millis(140);
 
-/// How far ahead to look for a free global slot in one query (80 s at 40 ms).
+/// How far ahead to look for a free global slot in one query.
 const HORIZON_SLOTS: i64 = 2000;
 /// Reservation attempts before giving up (each retry follows a slot taken concurrently).
 const MAX_ATTEMPTS: u32 = 20;
 
-/// The spacing between two sends to `chat_id`.
-pub fn chat_spacing(chat_id: i64) -> Duration {
-    if chat_id < 0 { GROUP_CHAT_SPACING } else { PRIVATE_CHAT_SPACING }
+/// The spacings that keep within `limits` when sends reach Telegram up to `LATE_MARGIN` plus
+/// `network_allowance` after their slot.
+pub fn spacing(limits: TelegramLimits, network_allowance: Duration) -> SendSpacing {
+    limits.spacing(LATE_MARGIN + network_allowance)
+}
+
+/// The spacings of Telegram's standard limits with the default network allowance.
+pub fn standard_spacing() -> SendSpacing {
+    spacing(TelegramLimits::STANDARD, DEFAULT_NETWORK_ALLOWANCE)
 }
 
 /// A reserved send: when it may happen (database clock), how long the caller must wait for it, and
@@ -63,16 +67,11 @@ impl Reservation {
     }
 }
 
-/// Reserves the next send to `chat_id` and returns how long to sleep before making it.
-pub async fn reserve_slot(pool: &PgPool, chat_id: i64) -> Result<Duration, sqlx::Error> {
-    Ok(reserve(pool, chat_id).await?.wait)
-}
-
-/// `reserve_slot` with the reserved instant (database clock), for schedules and tests.
-#[tracing::instrument(skip(pool))]
-pub async fn reserve(pool: &PgPool, chat_id: i64) -> Result<Reservation, sqlx::Error> {
-    let spacing = micros(GLOBAL_SPACING);
-    let chat_gap = chrono::TimeDelta::microseconds(micros(chat_spacing(chat_id)));
+/// Reserves the next send to `chat_id`: its instant (database clock) and how long to wait for it.
+#[tracing::instrument(skip(pool, spacing))]
+pub async fn reserve(pool: &PgPool, spacing: &SendSpacing, chat_id: i64) -> Result<Reservation, sqlx::Error> {
+    let global = micros(spacing.global);
+    let chat_gap = chrono::TimeDelta::microseconds(micros(spacing.chat(chat_id)));
     for _ in 0..MAX_ATTEMPTS {
         let mut tx = pool.begin().await?;
         // Lock order is always chat row, then slots: concurrent reservers of one chat queue here.
@@ -81,7 +80,7 @@ pub async fn reserve(pool: &PgPool, chat_id: i64) -> Result<Reservation, sqlx::E
         let earliest = chat_next.max(paused);
         let asked = Instant::now();
         let Some(slot) =
-            paygate_db::telegram_pacing::reserve_slot(&mut tx, earliest, spacing, HORIZON_SLOTS).await?
+            paygate_db::telegram_pacing::reserve_slot(&mut tx, earliest, global, HORIZON_SLOTS).await?
         else {
             tx.rollback().await?;
             continue;
@@ -97,9 +96,9 @@ pub async fn reserve(pool: &PgPool, chat_id: i64) -> Result<Reservation, sqlx::E
 
 /// Reserves a global slot only, for admin actions (bans, unbans, invite links, join requests): they
 /// count against the bot's overall rate, not against any chat's message rate.
-#[tracing::instrument(skip(pool))]
-pub async fn reserve_global(pool: &PgPool) -> Result<Reservation, sqlx::Error> {
-    let spacing = micros(GLOBAL_SPACING);
+#[tracing::instrument(skip(pool, spacing))]
+pub async fn reserve_global(pool: &PgPool, spacing: &SendSpacing) -> Result<Reservation, sqlx::Error> {
+    let spacing = micros(spacing.global);
     for _ in 0..MAX_ATTEMPTS {
         let mut tx = pool.begin().await?;
         let paused = paygate_db::telegram_pacing::paused_until(&mut tx).await?;
@@ -115,11 +114,6 @@ pub async fn reserve_global(pool: &PgPool) -> Result<Reservation, sqlx::Error> {
         return Ok(Reservation::new(slot.at, slot.wait_micros, asked, answered));
     }
     Err(sqlx::Error::Protocol(format!("no free Telegram send slot after {MAX_ATTEMPTS} attempts")))
-}
-
-/// `reserve_global` returning only the wait.
-pub async fn reserve_global_slot(pool: &PgPool) -> Result<Duration, sqlx::Error> {
-    Ok(reserve_global(pool).await?.wait)
 }
 
 /// Whether a 429 pause is in force now (checked again at send time: reservations made before a

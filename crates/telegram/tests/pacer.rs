@@ -12,7 +12,10 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
-use paygate_domain::messenger::{Messenger, MessengerError};
+use paygate_domain::{
+    messenger::{Messenger, MessengerError},
+    telegram_limits::TelegramLimits,
+};
 use paygate_telegram::{BotApi, PacedMessenger, pacer};
 use paygate_test_support::{fake_telegram::FakeTelegram, fresh_database};
 use sqlx::PgPool;
@@ -24,7 +27,7 @@ const ONE_SECOND: chrono::TimeDelta = chrono::TimeDelta::seconds(1);
 async fn sender(pool: &PgPool) -> (FakeTelegram, PacedMessenger) {
     let fake = FakeTelegram::start(TOKEN).await;
     let api = BotApi::new(fake.base_url(), TOKEN.to_owned().into(), reqwest::Client::new());
-    (fake, PacedMessenger::new(pool.clone(), Arc::new(api)))
+    (fake, PacedMessenger::new(pool.clone(), pacer::standard_spacing(), Arc::new(api)))
 }
 
 /// The most instants within any window `[t, t + 1 s)`.
@@ -59,7 +62,7 @@ async fn concurrent_reservations_respect_the_global_and_per_chat_limits() {
                     return schedule;
                 }
                 let chat = chats[i % 3];
-                schedule.push((chat, pacer::reserve(&pool, chat).await.unwrap()));
+                schedule.push((chat, pacer::reserve(&pool, &pacer::standard_spacing(), chat).await.unwrap()));
             }
         });
     }
@@ -87,13 +90,13 @@ async fn a_chat_that_must_wait_does_not_delay_other_chats() {
     let pool = fresh_database().await;
 
     // A channel's fourth send waits about ten seconds for its own slot (3.25 s apart)...
-    let first = pacer::reserve(&pool, CHANNEL).await.unwrap();
+    let first = pacer::reserve(&pool, &pacer::standard_spacing(), CHANNEL).await.unwrap();
     let mut again = first;
     for _ in 0..3 {
-        again = pacer::reserve(&pool, CHANNEL).await.unwrap();
+        again = pacer::reserve(&pool, &pacer::standard_spacing(), CHANNEL).await.unwrap();
     }
     // ...and another chat reserved afterwards is not queued behind it.
-    let other = pacer::reserve(&pool, 2).await.unwrap();
+    let other = pacer::reserve(&pool, &pacer::standard_spacing(), 2).await.unwrap();
 
     assert!(again.at - first.at >= chrono::TimeDelta::seconds(9));
     assert!(other.at < again.at, "the other chat took a free slot before the waiting chat's");
@@ -133,6 +136,49 @@ async fn a_thousand_paced_calls_from_eight_tasks_never_exceed_telegram_limits() 
     assert_eq!(fake.bans().len(), 500);
     assert!(fake.max_global_in_any_second() <= 30, "global {}", fake.max_global_in_any_second());
     assert!(fake.max_per_chat_in_any_second() <= 1, "per chat {}", fake.max_per_chat_in_any_second());
+}
+
+/// Scaled limits (a bot with paid broadcasts; the benchmark's 1,000/s and 10/s per chat): the pacer
+/// spaces calls by the configured limits, not by the standard ones, and still never exceeds them.
+/// 1,500 calls from 32 tasks: a third are messages to 10 users (the per-chat limit binds), the rest bans.
+#[tokio::test]
+async fn scaled_limits_pace_by_the_configured_rates_and_stay_within_them() {
+    let pool = fresh_database().await;
+    let fake = FakeTelegram::start(TOKEN).await;
+    fake.enforce_limits(1000, 10);
+    let limits =
+        TelegramLimits { global_per_second: 1000, private_chat_per_second: 10, group_chat_per_minute: 600 };
+    let spacing = pacer::spacing(limits, pacer::DEFAULT_NETWORK_ALLOWANCE);
+    let api = BotApi::new(fake.base_url(), TOKEN.to_owned().into(), reqwest::Client::new());
+    let sender = PacedMessenger::new(pool.clone(), spacing, Arc::new(api));
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..32 {
+        let (sender, next) = (sender.clone(), next.clone());
+        tasks.spawn(async move {
+            loop {
+                let i = i64::try_from(next.fetch_add(1, Ordering::Relaxed)).unwrap();
+                if i >= 1500 {
+                    return;
+                }
+                if i % 3 == 0 {
+                    sender.send_message(100_000 + i % 10, "Your access ended", None).await.unwrap();
+                } else {
+                    sender.ban_member(CHANNEL - i, 7).await.unwrap();
+                }
+            }
+        });
+    }
+    tasks.join_all().await;
+
+    assert_eq!(fake.rate_limited_calls(), 0);
+    assert_eq!(fake.sent_messages().len(), 500);
+    assert_eq!(fake.bans().len(), 1000);
+    assert!(fake.max_global_in_any_second() <= 1000, "global {}", fake.max_global_in_any_second());
+    let per_chat = fake.max_per_chat_in_any_second();
+    assert!(per_chat <= 10, "per chat {per_chat}");
+    // Paced by the scaled per-chat rate (50 messages to each user), not by the standard 1/s.
+    assert!(per_chat > 1, "per chat {per_chat}: paced by the standard limits");
 }
 
 /// A stalled process (descheduled on a loaded machine) wakes many paced calls late at once: each
@@ -188,7 +234,7 @@ async fn a_rate_limit_pushes_every_next_slot_back_by_retry_after() {
     let before = Utc::now();
 
     let error = sender.send_message(7, "hi", None).await.unwrap_err();
-    let next = pacer::reserve(&pool, 8).await.unwrap();
+    let next = pacer::reserve(&pool, &pacer::standard_spacing(), 8).await.unwrap();
 
     assert_eq!(error, MessengerError::RateLimited { retry_after: Duration::from_secs(2) });
     assert!(
@@ -206,6 +252,6 @@ async fn a_shorter_back_off_never_shortens_a_longer_one() {
     pacer::back_off(&pool, Duration::from_secs(5)).await.unwrap();
     pacer::back_off(&pool, Duration::from_secs(1)).await.unwrap();
 
-    let next = pacer::reserve(&pool, 1).await.unwrap();
+    let next = pacer::reserve(&pool, &pacer::standard_spacing(), 1).await.unwrap();
     assert!(next.at >= before + chrono::TimeDelta::seconds(5), "next slot at {} (before {before})", next.at);
 }

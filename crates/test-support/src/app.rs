@@ -226,7 +226,11 @@ async fn spawn(options: TestAppOptions<'_>, messenger: Option<Arc<dyn Messenger>
     let messenger = messenger.or_else(|| sandbox_telegram.clone().map(|s| Arc::new(s) as Arc<dyn Messenger>));
     // Paced like the server's: every Bot API call takes a slot of the PostgreSQL send pacer.
     let messenger = bot.clone().map(|api| Arc::new(api) as Arc<dyn Messenger>).or(messenger).map(|inner| {
-        Arc::new(paygate_telegram::PacedMessenger::new(pool.clone(), inner)) as Arc<dyn Messenger>
+        Arc::new(paygate_telegram::PacedMessenger::new(
+            pool.clone(),
+            paygate_telegram::pacer::standard_spacing(),
+            inner,
+        )) as Arc<dyn Messenger>
     });
     let (payments, sandbox): (Arc<dyn PaymentGateway>, _) = match options.nowpayments {
         Some((fake, key, ipn_secret)) => {

@@ -129,11 +129,7 @@ fn views(rows: Vec<PayoutRow>, steps: Vec<StepRow>, entries: Vec<BatchEntry>) ->
             let steps = steps
                 .iter()
                 .filter(|step| step.payout_id == row.id)
-                .map(|step| PayoutStepView {
-                    status: step.status,
-                    detail: step.detail.clone(),
-                    at: step.at,
-                })
+                .map(|step| PayoutStepView { status: step.status, detail: step.detail.clone(), at: step.at })
                 .collect();
             let dest = |amount: Decimal| money(amount, &row.dest_code, &row.dest_network);
             let source = |amount: Decimal| money(amount, &row.source_code, &row.source_network);

@@ -3,7 +3,8 @@
 //! Telegram answers `429 Too Many Requests` to a bot that sends more than about 30 messages per
 //! second overall, more than one per second to one private chat, or more than 20 per minute to one
 //! group or channel. The sandbox keeps the same rules (per process, in memory), so a pacing defect
-//! shows in the sandbox as it would in Telegram instead of passing unseen.
+//! shows in the sandbox as it would in Telegram instead of passing unseen; scaled limits (the
+//! benchmark's, or a bot with paid broadcasts) are kept just as strictly.
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -11,14 +12,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use paygate_domain::messenger::MessengerError;
-
-/// Calls of any kind in any one second.
-const GLOBAL_PER_SECOND: usize = 30;
-/// Messages to one private chat in any one second.
-const PRIVATE_PER_SECOND: usize = 1;
-/// Messages to one group or channel (negative ids) in any one minute.
-const GROUP_PER_MINUTE: usize = 20;
+use paygate_domain::{messenger::MessengerError, telegram_limits::TelegramLimits};
 
 const SECOND: Duration = Duration::from_secs(1);
 const MINUTE: Duration = Duration::from_secs(60);
@@ -26,6 +20,7 @@ const MINUTE: Duration = Duration::from_secs(60);
 /// When accepted calls happened: all of them, and the messages of each chat.
 #[derive(Debug, Default)]
 pub(super) struct FloodLimits {
+    limits: TelegramLimits,
     book: Mutex<Book>,
 }
 
@@ -37,6 +32,10 @@ struct Book {
 }
 
 impl FloodLimits {
+    pub(super) fn new(limits: TelegramLimits) -> Self {
+        Self { limits, book: Mutex::default() }
+    }
+
     /// Admits a message to `chat_id` (counts against the chat and the bot), or refuses it with 429.
     pub(super) fn message(&self, chat_id: i64) -> Result<(), MessengerError> {
         self.admit(Some(chat_id), Instant::now())
@@ -59,13 +58,17 @@ impl FloodLimits {
     fn admit(&self, chat_id: Option<i64>, now: Instant) -> Result<(), MessengerError> {
         let mut book = self.lock();
         let book = &mut *book;
-        if let Some(wait) = blocked(&mut book.global, now, SECOND, GLOBAL_PER_SECOND) {
+        let global = count(self.limits.global_per_second);
+        if let Some(wait) = blocked(&mut book.global, now, SECOND, global) {
             book.refused += 1;
             return Err(too_many(wait));
         }
         if let Some(chat_id) = chat_id {
-            let (window, limit) =
-                if chat_id < 0 { (MINUTE, GROUP_PER_MINUTE) } else { (SECOND, PRIVATE_PER_SECOND) };
+            let (window, limit) = if chat_id < 0 {
+                (MINUTE, count(self.limits.group_chat_per_minute))
+            } else {
+                (SECOND, count(self.limits.private_chat_per_second))
+            };
             let sent = book.chats.entry(chat_id).or_default();
             if let Some(wait) = blocked(sent, now, window, limit) {
                 book.refused += 1;
@@ -76,6 +79,10 @@ impl FloodLimits {
         book.global.push_back(now);
         Ok(())
     }
+}
+
+fn count(limit: u32) -> usize {
+    usize::try_from(limit).unwrap_or(usize::MAX)
 }
 
 /// Forgets calls older than `window`; when `limit` calls remain inside it, how long until the oldest
@@ -140,6 +147,26 @@ mod tests {
             limits.admit(None, t + Duration::from_millis(1000)).is_ok(),
             "the first call left the window"
         );
+        assert_eq!(limits.refused(), 2);
+    }
+
+    #[test]
+    fn scaled_limits_are_kept_as_strictly() {
+        let limits = FloodLimits::new(TelegramLimits {
+            global_per_second: 1000,
+            private_chat_per_second: 10,
+            group_chat_per_minute: 600,
+        });
+        let t = Instant::now();
+        for i in 0..10 {
+            assert!(limits.admit(Some(USER), t + Duration::from_millis(i)).is_ok(), "message {i}");
+        }
+        assert!(limits.admit(Some(USER), t + Duration::from_millis(500)).is_err(), "the 11th in a second");
+        for i in 0..990 {
+            assert!(limits.admit(None, t + Duration::from_micros(600_000 + i)).is_ok(), "call {i}");
+        }
+        assert!(limits.admit(None, t + Duration::from_millis(999)).is_err(), "the 1,001st in a second");
+        assert!(limits.admit(None, t + Duration::from_millis(1000)).is_ok(), "the first ten left the window");
         assert_eq!(limits.refused(), 2);
     }
 

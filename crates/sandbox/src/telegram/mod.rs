@@ -12,7 +12,7 @@ mod world;
 
 use std::sync::Arc;
 
-use paygate_domain::messenger::MessengerError;
+use paygate_domain::{messenger::MessengerError, telegram_limits::TelegramLimits};
 use sqlx::PgPool;
 use tokio::sync::Notify;
 
@@ -40,8 +40,14 @@ impl std::fmt::Debug for SandboxTelegram {
 }
 
 impl SandboxTelegram {
+    /// The sandbox Telegram with Telegram's standard flood limits.
     pub fn new(pool: PgPool) -> Self {
-        Self { pool, wake: Arc::new(Notify::new()), limits: Arc::new(limits::FloodLimits::default()) }
+        Self::with_limits(pool, TelegramLimits::STANDARD)
+    }
+
+    /// The sandbox Telegram refusing calls beyond `limits` (a bot with paid broadcasts, a benchmark).
+    pub fn with_limits(pool: PgPool, limits: TelegramLimits) -> Self {
+        Self { pool, wake: Arc::new(Notify::new()), limits: Arc::new(limits::FloodLimits::new(limits)) }
     }
 
     /// How many of the bot's calls Telegram's flood limits refused with 429 (0 when pacing works).
