@@ -156,12 +156,18 @@ pub async fn for_channel(
 ) -> Result<Vec<PaymentRow>, sqlx::Error> {
     let rows = sqlx::query_as!(
         RawPayment,
-        r#"SELECT p.id, p.channel_id, p.invoice_id, p.telegram_user_id, p.kind::text AS "kind!", p.verdict,
-                  p.price_usd, p.paid_usd, p.outcome_amount, p.outcome_currency, p.platform_fee, p.owner_share,
-                  p.payout_status, p.hold_reason, o.id AS "payout_id?", p.created_at
-           FROM payments p LEFT JOIN payouts o ON o.payment_id = p.id
-           WHERE p.channel_id = $1
-           ORDER BY p.created_at DESC, p.id DESC LIMIT $2 OFFSET $3"#,
+        // The page is chosen from `payments` alone (the index on channel and time, stopping after the
+        // page) and only its rows are joined with their payouts: a plan built on stale statistics
+        // (right after a burst of payments) can then never join and sort the whole channel.
+        r#"SELECT p.id AS "id!", p.channel_id AS "channel_id!", p.invoice_id AS "invoice_id!",
+                  p.telegram_user_id AS "telegram_user_id!", p.kind::text AS "kind!", p.verdict AS "verdict!",
+                  p.price_usd AS "price_usd!", p.paid_usd, p.outcome_amount, p.outcome_currency, p.platform_fee,
+                  p.owner_share, p.payout_status AS "payout_status!", p.hold_reason, o.id AS "payout_id?",
+                  p.created_at AS "created_at!"
+           FROM (SELECT * FROM payments WHERE channel_id = $1
+                 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3) p
+           LEFT JOIN payouts o ON o.payment_id = p.id
+           ORDER BY p.created_at DESC, p.id DESC"#,
         channel_id,
         limit,
         offset
