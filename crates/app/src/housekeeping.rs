@@ -1,4 +1,4 @@
-//! Housekeeping job: deletes finished jobs, stale rate-limit events, idle pacing rows and old removal records so tables stay small.
+//! Housekeeping job: deletes finished jobs, stale rate-limit events, idle pacing rows, old removal records and sent owner notifications so tables stay small.
 
 use std::time::Duration;
 
@@ -12,6 +12,9 @@ pub const FINISHED_JOB_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// Finished removals and invite-join records are kept this long for inspection.
 pub const MEMBER_RECORD_RETENTION: Duration = Duration::from_secs(90 * 24 * 3600);
+
+/// Sent (or dropped) owner notifications are kept this many days for inspection.
+pub const OUTBOX_RETENTION_DAYS: i32 = 30;
 
 /// One housekeeping run, enqueued by cron.
 #[derive(Debug, Serialize, Deserialize)]
@@ -40,7 +43,8 @@ impl Handler for PurgeFinishedJobsHandler {
         let idle = chrono::Utc::now() - chrono::Duration::days(1);
         let chats = paygate_db::telegram_pacing::purge_chats_idle_since(&mut conn, idle).await?;
         let (removals, joins) = purge_member_records(&mut conn, Utc::now()).await?;
-        tracing::info!(kind = "db", purged, events, chats, removals, joins, tick = %job.tick, "housekeeping done");
+        let notifications = paygate_db::owner_outbox::purge_done(&mut conn, OUTBOX_RETENTION_DAYS).await?;
+        tracing::info!(kind = "db", purged, events, chats, removals, joins, notifications, tick = %job.tick, "housekeeping done");
         Ok(())
     }
 }

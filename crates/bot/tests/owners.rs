@@ -262,3 +262,45 @@ async fn the_daily_digest_counts_yesterdays_expiries_in_one_message() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(world.owner_messages("expired on"), 1);
 }
+
+/// Telegram lets the bot write one message a second to a person: 30 notifications at once reach the
+/// owner in a few combined messages, each notification exactly once (in order within a message), instead of 30
+/// messages queued a second apart (each holding a worker slot while it waits).
+#[tokio::test]
+async fn a_burst_of_notifications_reaches_the_owner_in_a_few_combined_messages() {
+    let world = World::start().await;
+    world.patch_channel(json!({"notifications": {"enabled": true, "telegram_user_id": OWNER_TG}})).await;
+    world.link_owner().await;
+    let channel_id: uuid::Uuid = world.channel["id"].as_str().unwrap().parse().unwrap();
+    let mut tx = world.app.pool.begin().await.unwrap();
+    for i in 0..30 {
+        let event =
+            paygate_app::owners::notify::OwnerEvent::ActionNeeded { what: format!("item-{i:02}-end") };
+        paygate_app::owners::notify::enqueue(&mut tx, channel_id, event).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    until("every notification job", || async {
+        (world.count("SELECT count(*) FROM jobs WHERE kind = 'owner.notify' AND state = 'succeeded'").await
+            == 30)
+            .then_some(())
+    })
+    .await;
+    let messages: Vec<String> = world
+        .telegram
+        .messages_to(OWNER_TG)
+        .into_iter()
+        .map(|m| m.text)
+        .filter(|text| text.contains("item-"))
+        .collect();
+    let all = messages.join("\n");
+    for i in 0..30 {
+        assert_eq!(all.matches(&format!("item-{i:02}-end")).count(), 1, "item {i} in {messages:?}");
+    }
+    for message in &messages {
+        let items: Vec<usize> = (0..30).filter_map(|i| message.find(&format!("item-{i:02}-end"))).collect();
+        assert!(items.windows(2).all(|pair| pair[0] < pair[1]), "in the order they happened: {message}");
+    }
+    assert!(messages.len() <= 10, "{} messages for 30 notifications", messages.len());
+    assert_eq!(world.count("SELECT count(*) FROM owner_outbox WHERE done_at IS NULL").await, 0);
+}

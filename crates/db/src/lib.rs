@@ -15,6 +15,7 @@ pub mod open_invoices;
 pub mod operator_reads;
 pub mod overview;
 pub mod owner_contacts;
+pub mod owner_outbox;
 pub mod payments;
 pub mod payout_pairs;
 pub mod payouts;

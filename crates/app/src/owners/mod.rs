@@ -3,3 +3,4 @@
 pub mod commands;
 pub mod link;
 pub mod notify;
+mod outbox;

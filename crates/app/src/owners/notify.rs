@@ -1,17 +1,17 @@
 //! Owner notifications in Telegram: payments, daily expiry digests, readiness loss, payout events.
-//! Sent as durable jobs through the paced messenger, only when enabled and only to the owner's linked
-//! Telegram account; a chat that blocked the bot is recorded and not retried.
+//! Sent as durable jobs through the owner's outbox and the paced messenger (several per message when
+//! they pile up), only when enabled and only to the owner's linked Telegram account; a chat that
+//! blocked the bot is recorded and not retried.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
-use paygate_domain::messenger::MessengerError;
 use paygate_jobs::{EnqueueOptions, Handler, Job, JobContext, JobError};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::{App, AppResult, messages::texts, telegram_errors::job_error};
+use crate::{App, AppResult, messages::texts};
 
 /// Something the owner should hear about.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,19 +125,10 @@ impl Handler for NotifyOwnerHandler {
         if contact.notify_blocked_at.is_some() {
             return Ok(()); // the owner blocked the bot: recorded and shown, not retried
         }
-        drop(conn);
         let text = job.event.text(&contact.closed_title);
-        match self.0.messenger.send_message(chat, &text, None).await {
-            Ok(_) => Ok(()),
-            Err(error @ (MessengerError::Forbidden | MessengerError::ChatNotFound)) => {
-                let mut conn = ctx.pool.acquire().await?;
-                paygate_db::owner_contacts::mark_blocked(&mut conn, job.channel_id, &error.to_string())
-                    .await?;
-                tracing::warn!(kind = "telegram", channel_id = %job.channel_id, %error, "owner chat refuses notifications");
-                Ok(())
-            }
-            Err(error) => Err(job_error(error)),
-        }
+        paygate_db::owner_outbox::add(&mut conn, ctx.job_id.0, chat, job.channel_id, &text).await?;
+        drop(conn);
+        super::outbox::flush(&self.0, ctx, chat).await
     }
 }
 
