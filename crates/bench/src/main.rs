@@ -5,10 +5,14 @@ mod ipn;
 mod ipn_intake;
 mod job_queue;
 mod load;
+mod metrics;
 mod owner_api;
+mod pacing;
 mod paygate;
+mod pipeline;
 mod postgres;
 mod run;
+mod scaled;
 mod seed;
 mod stats;
 mod table;
@@ -18,8 +22,9 @@ const USAGE: &str = "usage: paygate-bench all [--quick]
 
 Starts its own PostgreSQL (fsync on) and the release `paygate` binary next to this executable (build it
 with `cargo build --release -p paygate-server`, or set PAYGATE_BIN), measures pgbench (TPC-B-like and a
-custom payment-intake script), IPN intake, the invite drain, the owner API, peak RSS and the job queue,
-and prints a Markdown table. --quick: smaller and shorter (under 3 minutes).";
+custom payment-intake script), IPN intake, the invite drain, the owner API, peak RSS, then at scaled
+Telegram limits the full pipeline and the pacing of an expiry backlog, and the job queue; prints a
+Markdown table. --quick: smaller and shorter (under 3 minutes).";
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {

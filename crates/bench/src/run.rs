@@ -12,7 +12,7 @@ use crate::{
     ipn_intake, job_queue, owner_api,
     paygate::{self, Paygate, Setup},
     postgres::Postgres,
-    seed,
+    scaled, seed,
     table::{self, Row},
     yardstick,
 };
@@ -35,6 +35,10 @@ pub struct Sizes {
     pub api_clients: usize,
     pub api_time: Duration,
     pub jobs: u64,
+    pub pipeline_payments: i64,
+    pub pipeline_time: Duration,
+    pub expiries: i64,
+    pub pacing_time: Duration,
 }
 
 impl Sizes {
@@ -52,6 +56,10 @@ impl Sizes {
             api_clients: 200,
             api_time: Duration::from_secs(20),
             jobs: 20_000,
+            pipeline_payments: 3_000,
+            pipeline_time: Duration::from_secs(300),
+            expiries: 20_000,
+            pacing_time: Duration::from_secs(240),
         }
     }
 
@@ -69,11 +77,15 @@ impl Sizes {
             api_clients: 200,
             api_time: Duration::from_secs(5),
             jobs: 5_000,
+            pipeline_payments: 300,
+            pipeline_time: Duration::from_secs(60),
+            expiries: 2_000,
+            pacing_time: Duration::from_secs(60),
         }
     }
 }
 
-fn step(text: &str) {
+pub(crate) fn step(text: &str) {
     eprintln!("==> {text}");
 }
 
@@ -133,6 +145,19 @@ pub async fn all(sizes: Sizes) -> anyhow::Result<()> {
         eprintln!("a platform phase failed: {error:#} (logs in {})", dir.display());
     }
 
+    pg.create_database("scaled")?;
+    let scaled_setup = Setup {
+        database_url: pg.url("scaled"),
+        dir: dir.join("scaled"),
+        extra: setup.extra.iter().cloned().chain(scaled::settings()).collect(),
+        ..setup.clone()
+    };
+    scaled_setup.migrate().await?;
+    let scaled_outcome = scaled::phases(&pg, &scaled_setup, &sizes, &mut rows).await;
+    if let Err(error) = &scaled_outcome {
+        eprintln!("a scaled-limits phase failed: {error:#} (logs in {})", dir.display());
+    }
+
     step(&format!("job queue: {} no-op jobs, 1 and 2 worker processes", sizes.jobs));
     pg.create_database("jobs")?;
     let jobs_setup = Setup { database_url: pg.url("jobs"), dir: dir.join("jobs"), ..setup.clone() };
@@ -182,7 +207,7 @@ pub async fn all(sizes: Sizes) -> anyhow::Result<()> {
         println!("Experiment (PAYGATE_BENCH_JOBS_SQL): {}\n", sql.to_string_lossy());
     }
     println!("{}", table::render(&rows, Some(custom.tps)));
-    outcome
+    outcome.and(scaled_outcome)
 }
 
 /// Everything that needs `paygate up` running: intake, drain, owner API, peak RSS.
@@ -198,7 +223,8 @@ async fn platform_phases(
     let pool = PgPoolOptions::new().max_connections(4).connect(&pg.url("paygate")).await?;
     let result = async {
         seed::sandbox_chats(&pool).await.context("creating the sandbox chats")?;
-        let world = seed::owner_and_channel(&http, &paygate.base).await.context("seeding the owner")?;
+        let world =
+            seed::owner_and_channel(&http, &paygate.base, &pool, false).await.context("seeding the owner")?;
         let invoices = seed::open_invoices(&pool, &world.channel_id, sizes.ipn_invoices).await?;
 
         step(&format!("IPN intake: {} invoices, {} senders", invoices.len(), sizes.ipn_senders));
@@ -326,9 +352,10 @@ async fn explain_payments(pool: &sqlx::PgPool, channel_id: &str) -> anyhow::Resu
              SELECT p.id, p.invoice_id, p.telegram_user_id, p.kind::text, p.verdict, p.price_usd, p.paid_usd,
                     p.outcome_amount, p.outcome_currency, p.platform_fee, p.owner_share, p.payout_status,
                     p.hold_reason, o.id, p.created_at
-             FROM payments p LEFT JOIN payouts o ON o.payment_id = p.id
-             WHERE p.channel_id = '{uuid}'
-             ORDER BY p.created_at DESC, p.id DESC LIMIT 50 OFFSET 0"
+             FROM (SELECT * FROM payments WHERE channel_id = '{uuid}'
+                   ORDER BY created_at DESC, id DESC LIMIT 50 OFFSET 0) p
+             LEFT JOIN payouts o ON o.payment_id = p.id
+             ORDER BY p.created_at DESC, p.id DESC"
         )))
         .fetch_all(pool)
         .await?;

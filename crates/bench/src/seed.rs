@@ -22,7 +22,7 @@ pub struct OpenInvoice {
 
 /// The sandbox Telegram chats of the channel (the bot administers every sandbox chat).
 const OPEN_CHAT: i64 = -1001000000001;
-const CLOSED_CHAT: i64 = -1001000000002;
+pub const CLOSED_CHAT: i64 = -1001000000002;
 /// The owner's sandbox Telegram account, creator of both chats.
 const OWNER_TG: i64 = 100_000_001;
 
@@ -52,8 +52,15 @@ pub async fn sandbox_chats(pool: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Signs up the owner and registers one channel (instant ETH payouts) through the API.
-pub async fn owner_and_channel(http: &reqwest::Client, base: &str) -> anyhow::Result<World> {
+/// Signs up the owner and registers one channel (instant ETH payouts) through the API. With
+/// `notify_owner`, the channel's owner notifications are on and the owner's Telegram account is
+/// linked (as `/link` would), so every payment and payout also sends the owner a message.
+pub async fn owner_and_channel(
+    http: &reqwest::Client,
+    base: &str,
+    pool: &PgPool,
+    notify_owner: bool,
+) -> anyhow::Result<World> {
     let signup =
         json!({"username": "benchowner", "email": "bench@example.org", "password": "a-long-password-1"});
     let session: Value =
@@ -66,12 +73,22 @@ pub async fn owner_and_channel(http: &reqwest::Client, base: &str) -> anyhow::Re
         "payout": {"wallet_address": "0x9d6a2c1b3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b", "currency": "eth",
                    "network": "eth", "strategy": "instant"},
         "donations": {"enabled": false},
-        "notifications": {"enabled": false}
+        "notifications": if notify_owner {
+            json!({"enabled": true, "telegram_user_id": OWNER_TG})
+        } else {
+            json!({"enabled": false})
+        }
     });
     let created: Value =
         expect_json(http.post(format!("{base}/api/v1/channels")).bearer_auth(&token).json(&channel), 201)
             .await?;
     let channel_id = created["id"].as_str().context("no channel id")?.to_owned();
+    if notify_owner {
+        sqlx::query("UPDATE users SET telegram_user_id = $1 WHERE username = 'benchowner'")
+            .bind(OWNER_TG)
+            .execute(pool)
+            .await?;
+    }
     Ok(World { token, channel_id })
 }
 
