@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use support::{CLOSED, World, eventually, urls};
+use support::{CLOSED, World, eventually, until, urls};
 
 #[tokio::test]
 async fn a_full_purchase_grants_one_invite_and_one_message_with_the_right_expiry() {
@@ -160,4 +160,36 @@ async fn a_provider_outage_at_invoice_time_is_explained_and_the_next_try_works()
         "{:?}",
         pay.reply_markup
     );
+}
+
+/// An invite job waits for its Telegram send slot with no transaction open: holding one (with the
+/// invite's lock) while waiting starved the connection pool once as many invites ran at once as the
+/// pool had connections. Telegram paused (a 429's retry_after): the invite waits, its row stays free.
+#[tokio::test]
+async fn an_invite_waiting_for_its_send_slot_holds_no_lock_and_is_issued_once_after_the_pause() {
+    let world = World::start().await;
+    let user = 5101;
+    let order = world.buy(user, 'g').await;
+    paygate_telegram::pacer::back_off(&world.app.pool, Duration::from_secs(8)).await.unwrap();
+    world.ipn(&order, "slot-1", "finished", "5.00", "0.0015").await;
+    until("the invite job waiting for its slot", || async {
+        (world.count("SELECT count(*) FROM jobs WHERE kind = 'invite.issue' AND state = 'running'").await
+            == 1)
+            .then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let mut tx = world.app.pool.begin().await.unwrap();
+    let locked: Result<Vec<uuid::Uuid>, sqlx::Error> =
+        sqlx::query_scalar("SELECT id FROM invites FOR UPDATE NOWAIT").fetch_all(&mut *tx).await;
+    let locked = locked.expect("the invite row is free while its job waits for Telegram");
+    assert_eq!(locked.len(), 1);
+    tx.rollback().await.unwrap();
+
+    until("the invite issued after the pause", || async {
+        (world.count("SELECT count(*) FROM invites WHERE status = 'issued'").await == 1).then_some(())
+    })
+    .await;
+    assert_eq!(world.telegram.invite_links().len(), 1, "one link, not one per attempt");
 }

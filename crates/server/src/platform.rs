@@ -114,6 +114,9 @@ type Wired = (
 );
 
 /// Chooses every adapter: live when configured, sandbox otherwise. The only place naming them.
+/// Connections of the Telegram send pacer's own pool (short reservations; they queue on one calendar).
+const PACER_CONNECTIONS: u32 = 8;
+
 async fn wire_app(pool: sqlx::PgPool, config: &Config, keys: &Keys) -> anyhow::Result<Wired> {
     let http = reqwest::Client::new();
     let mut settings = Settings::new(config.public_url.clone(), keys.jwt_secret.clone());
@@ -157,11 +160,20 @@ async fn wire_app(pool: sqlx::PgPool, config: &Config, keys: &Keys) -> anyhow::R
         (None, None) => None,
     };
     // Every Bot API call of the use cases takes a slot of the PostgreSQL send pacer all instances share.
-    let messenger = telegram.map(|inner| {
-        let spacing =
-            paygate_telegram::pacer::spacing(config.telegram_limits(), config.telegram_network_allowance);
-        Arc::new(paygate_telegram::PacedMessenger::new(pool.clone(), spacing, inner)) as Arc<dyn Messenger>
-    });
+    // The pacer has a few connections of its own: a job holding one of the main pool's connections
+    // while it sends (an offer post under its channel's lock) then never waits on the main pool for
+    // its slot, whatever the worker concurrency.
+    let messenger = match telegram {
+        Some(inner) => {
+            let spacing =
+                paygate_telegram::pacer::spacing(config.telegram_limits(), config.telegram_network_allowance);
+            let pacer_pool =
+                paygate_db::connect((*pool.connect_options()).clone(), PACER_CONNECTIONS).await?;
+            Some(Arc::new(paygate_telegram::PacedMessenger::new(pacer_pool, spacing, inner))
+                as Arc<dyn Messenger>)
+        }
+        None => None,
+    };
     let (payments, sandbox): (Arc<dyn PaymentGateway>, _) =
         match (&config.nowpayments_api_key, &config.nowpayments_ipn_secret) {
             (Some(key), Some(ipn_secret)) => {

@@ -38,47 +38,93 @@ pub struct IssueInviteHandler(pub App);
 impl Handler for IssueInviteHandler {
     type Job = IssueInvite;
 
+    /// No transaction is open while Telegram is asked: the call waits for its send slot, and a
+    /// connection held meanwhile (with the invite's lock) starved the pool once as many invites ran
+    /// at once as the pool had connections (seen in the benchmark: every job and webhook timed out).
     async fn run(&self, _ctx: &JobContext, job: IssueInvite) -> Result<(), JobError> {
         let app = &self.0;
-        let mut tx = app.pool.begin().await?;
-        let invite = paygate_db::invites::lock(&mut tx, job.invite_id)
-            .await?
-            .ok_or_else(|| JobError::fatal(format!("invite {} does not exist", job.invite_id)))?;
-        if invite.status != InviteStatus::Pending {
-            return Ok(()); // issued before a crash: its message was queued in the same transaction
-        }
-        let subscription = paygate_db::subscriptions::get(&mut tx, invite.subscription_id)
-            .await?
-            .ok_or_else(|| JobError::fatal("subscription vanished"))?;
-        if !subscription.is_live() {
-            paygate_db::invites::set_status(&mut tx, invite.id, InviteStatus::Revoked).await?;
-            tx.commit().await?;
-            return Ok(());
-        }
-        let offer = paygate_db::offers::offer(&mut tx, subscription.channel_id).await?;
-        let title = offer.map(|o| o.closed_title).unwrap_or_default();
-        let ttl = app.settings.invite_ttl;
-        let expires_at = Utc::now() + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::hours(1));
-        let join_request = invite.mode == InviteMode::JoinRequest;
-        let request = InviteLinkRequest {
-            name: format!("paygate {}", &invite.id.simple().to_string()[..12]),
-            expire_date: Some(expires_at.timestamp()),
-            member_limit: (!join_request).then_some(1),
-            creates_join_request: join_request,
-        };
+        let Some(planned) = plan(app, job.invite_id).await? else { return Ok(()) };
         // An admin action: it counts against the bot's global rate, not the channel's message rate.
-        let link = app.messenger.create_invite_link(invite.chat_id, &request).await.map_err(job_error)?;
-        paygate_db::invites::set_issued(&mut tx, invite.id, &link, expires_at).await?;
-        let emoji = subscription.tier_level.emoji();
-        let text = texts::invite(&title, emoji, subscription.expires_at, ttl.as_secs() / 60, join_request);
-        let button = Button::url(&format!("Join {}", title.chars().take(40).collect::<String>()), &link);
-        notify::enqueue(&mut tx, invite.telegram_user_id, &text, vec![vec![button]])
-            .await
-            .map_err(JobError::retryable)?;
-        tx.commit().await?;
-        tracing::info!(kind = "telegram", invite_id = %invite.id, chat_id = invite.chat_id, "invite link issued");
-        Ok(())
+        let link =
+            app.messenger.create_invite_link(planned.chat_id, &planned.request).await.map_err(job_error)?;
+        record(app, job.invite_id, &planned, &link).await
     }
+}
+
+/// What a pending invite asks Telegram for.
+struct Planned {
+    chat_id: i64,
+    request: InviteLinkRequest,
+    expires_at: chrono::DateTime<Utc>,
+}
+
+/// The link to create for a pending invite of a live subscription; `None` when there is nothing to do
+/// (issued before a crash, or the subscription ended: then the invite is revoked).
+async fn plan(app: &App, invite_id: Uuid) -> Result<Option<Planned>, JobError> {
+    let mut tx = app.pool.begin().await?;
+    let planned = pending_and_live(&mut tx, invite_id).await?;
+    tx.commit().await?;
+    let Some((invite, _)) = planned else { return Ok(None) };
+    let ttl = app.settings.invite_ttl;
+    let expires_at = Utc::now() + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::hours(1));
+    let join_request = invite.mode == InviteMode::JoinRequest;
+    let request = InviteLinkRequest {
+        name: format!("paygate {}", &invite.id.simple().to_string()[..12]),
+        expire_date: Some(expires_at.timestamp()),
+        member_limit: (!join_request).then_some(1),
+        creates_join_request: join_request,
+    };
+    Ok(Some(Planned { chat_id: invite.chat_id, request, expires_at }))
+}
+
+/// Locks the invite; `None` unless it is pending and its subscription live (an invite whose
+/// subscription ended is marked revoked on the way).
+async fn pending_and_live(
+    tx: &mut PgConnection,
+    invite_id: Uuid,
+) -> Result<Option<(paygate_db::invites::InviteRow, paygate_db::subscriptions::SubscriptionRow)>, JobError> {
+    let invite = paygate_db::invites::lock(tx, invite_id)
+        .await?
+        .ok_or_else(|| JobError::fatal(format!("invite {invite_id} does not exist")))?;
+    if invite.status != InviteStatus::Pending {
+        return Ok(None); // issued before a crash: its message was queued in the same transaction
+    }
+    let subscription = paygate_db::subscriptions::get(tx, invite.subscription_id)
+        .await?
+        .ok_or_else(|| JobError::fatal("subscription vanished"))?;
+    if !subscription.is_live() {
+        paygate_db::invites::set_status(tx, invite.id, InviteStatus::Revoked).await?;
+        return Ok(None);
+    }
+    Ok(Some((invite, subscription)))
+}
+
+/// Records the created link and queues the message carrying it, under the invite's lock. A link made
+/// by an attempt that lost (another attempt issued the invite meanwhile, or the subscription ended)
+/// is revoked instead, so no usable link is left unrecorded.
+async fn record(app: &App, invite_id: Uuid, planned: &Planned, link: &str) -> Result<(), JobError> {
+    let mut tx = app.pool.begin().await?;
+    let Some((invite, subscription)) = pending_and_live(&mut tx, invite_id).await? else {
+        let revoke = RevokeInvite { chat_id: planned.chat_id, invite_link: link.to_owned() };
+        paygate_jobs::enqueue(&mut tx, &revoke).await.map_err(JobError::retryable)?;
+        tx.commit().await?;
+        tracing::warn!(kind = "telegram", %invite_id, "invite settled meanwhile; the surplus link is revoked");
+        return Ok(());
+    };
+    paygate_db::invites::set_issued(&mut tx, invite.id, link, planned.expires_at).await?;
+    let offer = paygate_db::offers::offer(&mut tx, subscription.channel_id).await?;
+    let title = offer.map(|o| o.closed_title).unwrap_or_default();
+    let join_request = planned.request.creates_join_request;
+    let emoji = subscription.tier_level.emoji();
+    let minutes = app.settings.invite_ttl.as_secs() / 60;
+    let text = texts::invite(&title, emoji, subscription.expires_at, minutes, join_request);
+    let button = Button::url(&format!("Join {}", title.chars().take(40).collect::<String>()), link);
+    notify::enqueue(&mut tx, invite.telegram_user_id, &text, vec![vec![button]])
+        .await
+        .map_err(JobError::retryable)?;
+    tx.commit().await?;
+    tracing::info!(kind = "telegram", invite_id = %invite.id, chat_id = invite.chat_id, "invite link issued");
+    Ok(())
 }
 
 /// Revokes an issued link at Telegram (after a re-issue).
@@ -199,15 +245,17 @@ pub async fn decide_join_request(
     user_id: i64,
     link: Option<&str>,
 ) -> AppResult<bool> {
-    let mut tx = app.pool.begin().await?;
+    // Read, then answer Telegram with no transaction open (the call waits for its send slot).
+    let mut conn = app.pool.acquire().await?;
     let invite = match link {
-        Some(link) => paygate_db::invites::by_link(&mut tx, chat_id, link).await?,
+        Some(link) => paygate_db::invites::by_link(&mut conn, chat_id, link).await?,
         None => None,
     };
     let subscription = match &invite {
-        Some(invite) => paygate_db::subscriptions::get(&mut tx, invite.subscription_id).await?,
+        Some(invite) => paygate_db::subscriptions::get(&mut conn, invite.subscription_id).await?,
         None => None,
     };
+    drop(conn);
     let approve = matches!((&invite, &subscription), (Some(i), Some(s))
         if i.telegram_user_id == user_id && i.status == InviteStatus::Issued && s.is_live());
     let result = if approve {
@@ -217,9 +265,9 @@ pub async fn decide_join_request(
     };
     result.map_err(|e| AppError::Unavailable(e.to_string()))?;
     if let (true, Some(invite)) = (approve, &invite) {
-        paygate_db::invites::set_status(&mut tx, invite.id, InviteStatus::Used).await?;
+        let mut conn = app.pool.acquire().await?;
+        paygate_db::invites::set_status(&mut conn, invite.id, InviteStatus::Used).await?;
     }
-    tx.commit().await?;
     tracing::info!(kind = "user", chat_id, user_id, approve, "join request answered");
     Ok(approve)
 }
