@@ -3,6 +3,13 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
+/// Lets the caller's transaction commit without waiting for its WAL flush. Pacing rows are advisory:
+/// a reservation lost in a database crash only lets a later one take the same slot again once (at worst
+/// a 429, which pauses every sender), while waiting for the flush made every reserved send cost one.
+pub async fn without_flush_wait(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("SET LOCAL synchronous_commit = off").execute(conn).await.map(|_| ())
+}
+
 /// Locks `chat_id`'s pacing row for the caller's transaction and returns its earliest next send.
 pub async fn lock_chat(conn: &mut PgConnection, chat_id: i64) -> Result<DateTime<Utc>, sqlx::Error> {
     sqlx::query_scalar!(
@@ -60,11 +67,22 @@ pub struct Slot {
     pub wait_micros: i64,
 }
 
+/// Queues the caller's transaction behind every other reserver of global slots (on any instance)
+/// until it ends: reservers never race for the same free slot. Take it after any chat row lock.
+pub async fn lock_calendar(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('paygate.telegram_send_slots', 0))")
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 /// Reserves the first free global slot at or after `earliest`, slots being `spacing_micros` apart.
 ///
-/// Looks `horizon` slots ahead; `None` when all of them are taken or a concurrent reserver took the
-/// chosen one first (call again). Slots that ended more than a minute ago are purged on the way,
-/// skipping rows another reserver is purging.
+/// The first free slot is `first` itself, or the first reserved slot from `first` on whose successor
+/// is free: only the slots reserved ahead (the sends in flight) are looked at, never the whole
+/// horizon or the whole calendar. `None` when it lies more than `horizon` slots ahead or a concurrent
+/// reserver took it first (call again). Slots that ended more than a minute ago are purged on the
+/// way, skipping rows another reserver is purging.
 pub async fn reserve_slot(
     conn: &mut PgConnection,
     earliest: DateTime<Utc>,
@@ -80,11 +98,18 @@ pub async fn reserve_slot(
                DELETE FROM telegram_send_slots WHERE slot IN (
                    SELECT slot FROM telegram_send_slots, bounds WHERE slot < bounds.stale
                    FOR UPDATE OF telegram_send_slots SKIP LOCKED)
+           ), free AS (
+               SELECT CASE
+                   WHEN NOT EXISTS (SELECT 1 FROM telegram_send_slots t WHERE t.slot = b.first) THEN b.first
+                   ELSE (SELECT t.slot + 1 FROM telegram_send_slots t
+                         WHERE t.slot >= b.first
+                           AND NOT EXISTS (SELECT 1 FROM telegram_send_slots u WHERE u.slot = t.slot + 1)
+                         ORDER BY t.slot LIMIT 1)
+               END AS slot, b.first
+               FROM bounds b
            ), reserved AS (
                INSERT INTO telegram_send_slots (slot)
-               SELECT s FROM bounds, generate_series(bounds.first, bounds.first + $3::bigint) AS s
-               WHERE NOT EXISTS (SELECT 1 FROM telegram_send_slots t WHERE t.slot = s)
-               ORDER BY s LIMIT 1
+               SELECT free.slot FROM free WHERE free.slot <= free.first + $3::bigint
                ON CONFLICT DO NOTHING
                RETURNING slot
            )

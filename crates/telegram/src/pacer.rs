@@ -74,10 +74,12 @@ pub async fn reserve(pool: &PgPool, spacing: &SendSpacing, chat_id: i64) -> Resu
     let chat_gap = chrono::TimeDelta::microseconds(micros(spacing.chat(chat_id)));
     for _ in 0..MAX_ATTEMPTS {
         let mut tx = pool.begin().await?;
+        paygate_db::telegram_pacing::without_flush_wait(&mut tx).await?;
         // Lock order is always chat row, then slots: concurrent reservers of one chat queue here.
         let chat_next = paygate_db::telegram_pacing::lock_chat(&mut tx, chat_id).await?;
         let paused = paygate_db::telegram_pacing::paused_until(&mut tx).await?;
         let earliest = chat_next.max(paused);
+        paygate_db::telegram_pacing::lock_calendar(&mut tx).await?;
         let asked = Instant::now();
         let Some(slot) =
             paygate_db::telegram_pacing::reserve_slot(&mut tx, earliest, global, HORIZON_SLOTS).await?
@@ -101,7 +103,9 @@ pub async fn reserve_global(pool: &PgPool, spacing: &SendSpacing) -> Result<Rese
     let spacing = micros(spacing.global);
     for _ in 0..MAX_ATTEMPTS {
         let mut tx = pool.begin().await?;
+        paygate_db::telegram_pacing::without_flush_wait(&mut tx).await?;
         let paused = paygate_db::telegram_pacing::paused_until(&mut tx).await?;
+        paygate_db::telegram_pacing::lock_calendar(&mut tx).await?;
         let asked = Instant::now();
         let Some(slot) =
             paygate_db::telegram_pacing::reserve_slot(&mut tx, paused, spacing, HORIZON_SLOTS).await?
