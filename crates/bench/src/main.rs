@@ -18,13 +18,14 @@ mod stats;
 mod table;
 mod yardstick;
 
-const USAGE: &str = "usage: paygate-bench all [--quick]
+const USAGE: &str = "usage: paygate-bench all|scaled [--quick]
 
 Starts its own PostgreSQL (fsync on) and the release `paygate` binary next to this executable (build it
 with `cargo build --release -p paygate-server`, or set PAYGATE_BIN), measures pgbench (TPC-B-like and a
 custom payment-intake script), IPN intake, the invite drain, the owner API, peak RSS, then at scaled
 Telegram limits the full pipeline and the pacing of an expiry backlog, and the job queue; prints a
-Markdown table. --quick: smaller and shorter (under 3 minutes).";
+Markdown table. scaled: only the phases at scaled Telegram limits (no yardstick). --quick: smaller and
+shorter.";
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -33,6 +34,8 @@ async fn main() -> std::process::ExitCode {
     let result = match words.as_slice() {
         ["all"] => run::all(run::Sizes::full()).await,
         ["all", "--quick"] | ["--quick", "all"] => run::all(run::Sizes::quick()).await,
+        ["scaled"] => run::scaled_only(run::Sizes::full()).await,
+        ["scaled", "--quick"] | ["--quick", "scaled"] => run::scaled_only(run::Sizes::quick()).await,
         ["job-worker", url, concurrency] => match concurrency.parse() {
             Ok(concurrency) => job_queue::worker_process(url, concurrency).await,
             Err(_) => Err(anyhow::anyhow!("concurrency must be a number")),

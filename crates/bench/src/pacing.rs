@@ -20,9 +20,6 @@ impl paygate_jobs::Job for SweepSubscriptions {
     const KIND: &'static str = "subscriptions.sweep";
 }
 
-/// Bot API calls per removed subscription: ban, unban, the message.
-pub const CALLS_PER_EXPIRY: f64 = 3.0;
-
 /// What the pacing phase measured.
 #[derive(Debug, Clone, Copy)]
 pub struct Pacing {
@@ -45,8 +42,12 @@ impl Pacing {
 
 /// `count` subscribers of the channel who joined its closed chat and whose subscription expired a
 /// minute ago (the sandbox Telegram people have started the bot, so the bot may write to them).
-pub async fn seed_expired(pool: &PgPool, channel_id: &str, count: i64) -> anyhow::Result<()> {
-    let first_user: i64 = 8_000_000_000;
+pub async fn seed_expired(
+    pool: &PgPool,
+    channel_id: &str,
+    first_user: i64,
+    count: i64,
+) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
     sqlx::query(
         "INSERT INTO subscribers (telegram_user_id, username, first_name)
@@ -90,8 +91,8 @@ pub async fn seed_expired(pool: &PgPool, channel_id: &str, count: i64) -> anyhow
     Ok(())
 }
 
-/// Enqueues the expiry sweep and waits until every expired subscription of the channel was removed
-/// and told so, or `limit` has passed; Telegram calls are read from the binary's `/metrics`.
+/// Enqueues the expiry sweep and waits until `expiries` more subscriptions of the channel were removed
+/// and told so (three Bot API calls each: ban, unban, the message), or `limit` has passed; Telegram calls are read from the binary's `/metrics`.
 pub async fn run(
     http: &reqwest::Client,
     base: &str,
@@ -101,6 +102,7 @@ pub async fn run(
     limit: Duration,
 ) -> anyhow::Result<Pacing> {
     let before = metrics::telegram_calls(http, base).await.context("reading /metrics")?;
+    let removed_before = removed(pool, channel_id).await?;
     let started = Instant::now();
     let mut conn = pool.acquire().await?;
     paygate_jobs::enqueue(&mut conn, &SweepSubscriptions { tick: chrono::Utc::now() }).await?;
@@ -114,7 +116,7 @@ pub async fn run(
             last_call = Instant::now();
             seen = now.ok;
         }
-        let removed = removed(pool, channel_id).await?;
+        let removed = removed(pool, channel_id).await? - removed_before;
         let busy: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM jobs WHERE kind IN ('subscriptions.sweep', 'subscriptions.remove',
              'telegram.send_message') AND state IN ('pending', 'running')",

@@ -39,6 +39,8 @@ pub struct Sizes {
     pub pipeline_time: Duration,
     pub expiries: i64,
     pub pacing_time: Duration,
+    /// Expiries of the pacing run at a rate the machine can feed (150/s).
+    pub feedable_expiries: i64,
 }
 
 impl Sizes {
@@ -60,6 +62,7 @@ impl Sizes {
             pipeline_time: Duration::from_secs(300),
             expiries: 20_000,
             pacing_time: Duration::from_secs(240),
+            feedable_expiries: 5_000,
         }
     }
 
@@ -78,9 +81,10 @@ impl Sizes {
             api_time: Duration::from_secs(5),
             jobs: 5_000,
             pipeline_payments: 300,
-            pipeline_time: Duration::from_secs(60),
+            pipeline_time: Duration::from_secs(120),
             expiries: 2_000,
             pacing_time: Duration::from_secs(60),
+            feedable_expiries: 1_000,
         }
     }
 }
@@ -208,6 +212,30 @@ pub async fn all(sizes: Sizes) -> anyhow::Result<()> {
     }
     println!("{}", table::render(&rows, Some(custom.tps)));
     outcome.and(scaled_outcome)
+}
+
+/// Only the phases at scaled Telegram limits (for working on them; no yardstick, so no ratios).
+pub async fn scaled_only(sizes: Sizes) -> anyhow::Result<()> {
+    let bin = paygate::binary()?;
+    let mut pg = Postgres::start()?;
+    let machine = machine(&pg);
+    pg.create_database("scaled")?;
+    let dir = std::env::temp_dir().join(format!("paygate-bench-run-{}", std::process::id()));
+    let setup = Setup {
+        bin,
+        database_url: pg.url("scaled"),
+        dir: dir.join("scaled"),
+        extra: std::iter::once(("PAYGATE_SANDBOX_WALLET_ETH".to_owned(), "1000000".to_owned()))
+            .chain(scaled::settings())
+            .collect(),
+    };
+    setup.migrate().await?;
+    let mut rows = Vec::new();
+    let outcome = scaled::phases(&pg, &setup, &sizes, &mut rows).await;
+    pg.stop();
+    eprintln!("logs in {}", dir.display());
+    println!("\n{machine}\n\n{}", table::render(&rows, None));
+    outcome
 }
 
 /// Everything that needs `paygate up` running: intake, drain, owner API, peak RSS.
