@@ -117,12 +117,7 @@ pub async fn run(
             seen = now.ok;
         }
         let removed = removed(pool, channel_id).await? - removed_before;
-        let busy: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM jobs WHERE kind IN ('subscriptions.sweep', 'subscriptions.remove',
-             'telegram.send_message') AND state IN ('pending', 'running')",
-        )
-        .fetch_one(pool)
-        .await?;
+        let busy = busy(pool).await?;
         if (removed >= expiries && busy == 0) || started.elapsed() >= limit {
             let errors: Vec<(String, Option<String>, i64)> = sqlx::query_as(
                 "SELECT kind, last_error, count(*) FROM jobs WHERE kind IN ('subscriptions.remove',
@@ -144,6 +139,24 @@ pub async fn run(
             });
         }
     }
+}
+
+/// Waits (up to `limit`) until no removal or message job is left from an earlier backlog.
+pub async fn settle(pool: &PgPool, limit: Duration) -> anyhow::Result<()> {
+    let started = Instant::now();
+    while busy(pool).await? > 0 && started.elapsed() < limit {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    Ok(())
+}
+
+async fn busy(pool: &PgPool) -> anyhow::Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT count(*) FROM jobs WHERE kind IN ('subscriptions.sweep', 'subscriptions.remove',
+         'telegram.send_message') AND state IN ('pending', 'running')",
+    )
+    .fetch_one(pool)
+    .await?)
 }
 
 async fn removed(pool: &PgPool, channel_id: &str) -> anyhow::Result<i64> {
