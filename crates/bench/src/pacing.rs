@@ -141,8 +141,15 @@ pub async fn run(
     }
 }
 
-/// Waits (up to `limit`) until no removal or message job is left from an earlier backlog.
+/// Cancels what an earlier backlog left pending (removals and messages) and waits (up to `limit`)
+/// for its running jobs to end, so that a next run counts only its own work.
 pub async fn settle(pool: &PgPool, limit: Duration) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE jobs SET state = 'cancelled', updated_at = now() WHERE kind IN ('subscriptions.sweep',
+         'subscriptions.remove', 'telegram.send_message') AND state = 'pending'",
+    )
+    .execute(pool)
+    .await?;
     let started = Instant::now();
     while busy(pool).await? > 0 && started.elapsed() < limit {
         tokio::time::sleep(Duration::from_millis(500)).await;

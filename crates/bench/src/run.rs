@@ -61,7 +61,7 @@ impl Sizes {
             pipeline_payments: 3_000,
             pipeline_time: Duration::from_secs(300),
             expiries: 20_000,
-            pacing_time: Duration::from_secs(240),
+            pacing_time: Duration::from_secs(200),
             feedable_expiries: 5_000,
         }
     }
@@ -81,10 +81,10 @@ impl Sizes {
             api_time: Duration::from_secs(5),
             jobs: 5_000,
             pipeline_payments: 300,
-            pipeline_time: Duration::from_secs(120),
-            expiries: 2_000,
-            pacing_time: Duration::from_secs(60),
-            feedable_expiries: 1_000,
+            pipeline_time: Duration::from_secs(60),
+            expiries: 1_500,
+            pacing_time: Duration::from_secs(40),
+            feedable_expiries: 600,
         }
     }
 }

@@ -116,7 +116,7 @@ async fn efficiency(
     step(&format!("Telegram pacing: {} expired subscriptions, limit {limit}/s", sizes.feedable_expiries));
     let paygate = Paygate::start(&setup, "up", http).await?;
     let result = async {
-        // A backlog the run at 1,000/s left behind is worked off first, uncounted.
+        // What the run at 1,000/s left pending is cancelled first.
         pacing::settle(pool, sizes.pacing_time).await?;
         pacing::seed_expired(pool, &world.channel_id, 9_000_000_000, sizes.feedable_expiries).await?;
         let pacing = pacing::run(
