@@ -14,7 +14,7 @@ use std::{
 use chrono::{DateTime, Utc};
 use paygate_domain::{
     messenger::{Messenger, MessengerError},
-    telegram_limits::TelegramLimits,
+    telegram_limits::{SendSpacing, TelegramLimits},
 };
 use paygate_telegram::{BotApi, PacedMessenger, pacer};
 use paygate_test_support::{fake_telegram::FakeTelegram, fresh_database};
@@ -25,9 +25,38 @@ const CHANNEL: i64 = -1_001_234_567_890;
 const ONE_SECOND: chrono::TimeDelta = chrono::TimeDelta::seconds(1);
 
 async fn sender(pool: &PgPool) -> (FakeTelegram, PacedMessenger) {
+    sender_with(pool, pacer::standard_spacing()).await
+}
+
+async fn sender_with(pool: &PgPool, spacing: SendSpacing) -> (FakeTelegram, PacedMessenger) {
     let fake = FakeTelegram::start(TOKEN).await;
     let api = BotApi::new(fake.base_url(), TOKEN.to_owned().into(), reqwest::Client::new());
-    (fake, PacedMessenger::new(pool.clone(), pacer::standard_spacing(), Arc::new(api)))
+    (fake, PacedMessenger::new(pool.clone(), spacing, Arc::new(api)))
+}
+
+/// Makes calls `0..calls` from `tasks` concurrent tasks: call `i` is a message to the user
+/// `message_to(i)` names, or else a ban in its own channel.
+async fn paced_calls(sender: &PacedMessenger, tasks: usize, calls: i64, message_to: fn(i64) -> Option<i64>) {
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..tasks {
+        let (sender, next) = (sender.clone(), next.clone());
+        set.spawn(async move {
+            loop {
+                let i = i64::try_from(next.fetch_add(1, Ordering::Relaxed)).unwrap();
+                if i >= calls {
+                    return;
+                }
+                match message_to(i) {
+                    Some(user) => {
+                        sender.send_message(user, "Your access ended", None).await.unwrap();
+                    }
+                    None => sender.ban_member(CHANNEL - i, 7).await.unwrap(),
+                }
+            }
+        });
+    }
+    set.join_all().await;
 }
 
 /// The most instants within any window `[t, t + 1 s)`.
@@ -110,26 +139,7 @@ async fn a_thousand_paced_calls_from_eight_tasks_never_exceed_telegram_limits() 
     let pool = fresh_database().await;
     let (fake, sender) = sender(&pool).await;
     fake.enforce_limits(30, 1);
-    let next = Arc::new(AtomicUsize::new(0));
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..8 {
-        let (sender, next) = (sender.clone(), next.clone());
-        tasks.spawn(async move {
-            loop {
-                let i = i64::try_from(next.fetch_add(1, Ordering::Relaxed)).unwrap();
-                if i >= 1000 {
-                    return;
-                }
-                if i % 2 == 0 {
-                    let user = 100_000 + i;
-                    sender.send_message(user, "Your access ended", None).await.unwrap();
-                } else {
-                    sender.ban_member(CHANNEL - i, 7).await.unwrap();
-                }
-            }
-        });
-    }
-    tasks.join_all().await;
+    paced_calls(&sender, 8, 1000, |i| (i % 2 == 0).then_some(100_000 + i)).await;
 
     assert_eq!(fake.rate_limited_calls(), 0);
     assert_eq!(fake.sent_messages().len(), 500);
@@ -144,32 +154,11 @@ async fn a_thousand_paced_calls_from_eight_tasks_never_exceed_telegram_limits() 
 #[tokio::test]
 async fn scaled_limits_pace_by_the_configured_rates_and_stay_within_them() {
     let pool = fresh_database().await;
-    let fake = FakeTelegram::start(TOKEN).await;
-    fake.enforce_limits(1000, 10);
     let limits =
         TelegramLimits { global_per_second: 1000, private_chat_per_second: 10, group_chat_per_minute: 600 };
-    let spacing = pacer::spacing(limits, pacer::DEFAULT_NETWORK_ALLOWANCE);
-    let api = BotApi::new(fake.base_url(), TOKEN.to_owned().into(), reqwest::Client::new());
-    let sender = PacedMessenger::new(pool.clone(), spacing, Arc::new(api));
-    let next = Arc::new(AtomicUsize::new(0));
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..32 {
-        let (sender, next) = (sender.clone(), next.clone());
-        tasks.spawn(async move {
-            loop {
-                let i = i64::try_from(next.fetch_add(1, Ordering::Relaxed)).unwrap();
-                if i >= 1500 {
-                    return;
-                }
-                if i % 3 == 0 {
-                    sender.send_message(100_000 + i % 10, "Your access ended", None).await.unwrap();
-                } else {
-                    sender.ban_member(CHANNEL - i, 7).await.unwrap();
-                }
-            }
-        });
-    }
-    tasks.join_all().await;
+    let (fake, sender) = sender_with(&pool, pacer::spacing(limits, pacer::DEFAULT_NETWORK_ALLOWANCE)).await;
+    fake.enforce_limits(1000, 10);
+    paced_calls(&sender, 32, 1500, |i| (i % 3 == 0).then_some(100_000 + i % 10)).await;
 
     assert_eq!(fake.rate_limited_calls(), 0);
     assert_eq!(fake.sent_messages().len(), 500);
