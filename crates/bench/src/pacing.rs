@@ -49,22 +49,7 @@ pub async fn seed_expired(
     count: i64,
 ) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
-    sqlx::query(
-        "INSERT INTO subscribers (telegram_user_id, username, first_name)
-         SELECT $1 + n, 'gone' || n, 'Gone' FROM generate_series(1, $2::bigint) AS n",
-    )
-    .bind(first_user)
-    .bind(count)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO sandbox_telegram_users (id, first_name, started)
-         SELECT $1 + n, 'Gone', true FROM generate_series(1, $2::bigint) AS n",
-    )
-    .bind(first_user)
-    .bind(count)
-    .execute(&mut *tx)
-    .await?;
+    crate::seed::subscribers(&mut tx, first_user, count).await?;
     sqlx::query(
         "INSERT INTO sandbox_telegram_members (chat_id, user_id, status)
          SELECT $3, $1 + n, 'member' FROM generate_series(1, $2::bigint) AS n",

@@ -102,27 +102,33 @@ async fn expect_json(request: reqwest::RequestBuilder, status: u16) -> anyhow::R
     Ok(serde_json::from_str(&body)?)
 }
 
-/// Inserts `count` subscribers, each with one open $5 / 30-day invoice of the channel (as the bot
-/// records them: provider invoice id set, reconciliation due later), and returns the invoices.
-pub async fn open_invoices(pool: &PgPool, channel_id: &str, count: i64) -> anyhow::Result<Vec<OpenInvoice>> {
-    let first_user: i64 = 7_000_000_000;
+/// Subscribers `first_user + 1 ..= first_user + count`, the same people in the sandbox Telegram having
+/// started the bot (so it may write to them).
+pub async fn subscribers(conn: &mut sqlx::PgConnection, first_user: i64, count: i64) -> anyhow::Result<()> {
     sqlx::query(
         "INSERT INTO subscribers (telegram_user_id, username, first_name)
          SELECT $1 + n, 'sub' || n, 'Sub' FROM generate_series(1, $2::bigint) AS n",
     )
     .bind(first_user)
     .bind(count)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
-    // The same people in the sandbox Telegram, having started the bot (so it may write to them).
     sqlx::query(
         "INSERT INTO sandbox_telegram_users (id, first_name, started)
          SELECT $1 + n, 'Sub', true FROM generate_series(1, $2::bigint) AS n",
     )
     .bind(first_user)
     .bind(count)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// Inserts `count` subscribers, each with one open $5 / 30-day invoice of the channel (as the bot
+/// records them: provider invoice id set, reconciliation due later), and returns the invoices.
+pub async fn open_invoices(pool: &PgPool, channel_id: &str, count: i64) -> anyhow::Result<Vec<OpenInvoice>> {
+    let first_user: i64 = 7_000_000_000;
+    subscribers(pool.acquire().await?.as_mut(), first_user, count).await?;
     sqlx::query(
         "INSERT INTO invoices (id, channel_id, telegram_user_id, kind, tier_level, duration_days, price_usd, provider,
                                provider_invoice_id, invoice_url, status, next_check_at, expires_at)
